@@ -1,0 +1,3 @@
+"""ledgerport: a self-hosted, Codat-compatible unified API for small-business accounting data."""
+
+__version__ = "0.1.0"

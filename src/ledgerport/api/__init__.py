@@ -1,0 +1,1 @@
+"""The HTTP API: FastAPI routers (one module per resource), request/response models."""

@@ -1,0 +1,68 @@
+"""``create_app(settings)``: wires routers, pages, error handling and middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import RedirectResponse, Response
+
+from ledgerport import __version__
+from ledgerport.api import errors
+from ledgerport.api.deps import require_api_key
+from ledgerport.api.idempotency import IdempotencyMiddleware
+from ledgerport.api.responses import JSONBytes
+from ledgerport.api.routes import api_keys, companies, connections, integrations
+from ledgerport.config import Settings
+from ledgerport.portal import link, logos
+from ledgerport.portal.templates import STATIC_DIR
+from ledgerport.services import Services
+
+DESCRIPTION = (
+    "A self-hosted, Codat-compatible API for small-business accounting data. "
+    "Authenticate with `Authorization: Basic <base64 of your API key>`."
+)
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
+    services = services or Services.build(settings or Settings())
+    owns_services = settings is not None or services is None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_services:
+            services.close()
+
+    app = FastAPI(
+        title="ledgerport",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        default_response_class=JSONBytes,
+    )
+    app.state.services = services
+    app.state.settings = services.settings
+    errors.install(app)
+
+    authenticated = [Depends(require_api_key)]
+    for module in (companies, connections, integrations, api_keys):
+        app.include_router(module.router, dependencies=authenticated)
+    app.include_router(link.router)
+    app.include_router(logos.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> Response:
+        with services.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        return JSONBytes({"status": "ok", "version": __version__})
+
+    @app.get("/", include_in_schema=False)
+    def home() -> Response:
+        return RedirectResponse("/docs")
+
+    app.add_middleware(IdempotencyMiddleware, services=services)
+    return app

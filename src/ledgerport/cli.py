@@ -1,0 +1,132 @@
+"""``ledgerport serve | migrate | apikey create|list|revoke``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from sqlalchemy.orm import Session, sessionmaker
+
+from ledgerport.config import Settings
+from ledgerport.storage.db import make_engine, make_sessionmaker, transaction
+from ledgerport.storage.migrate import upgrade
+from ledgerport.storage.repositories import api_keys
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    """A migrated database for one command, closed afterwards."""
+    upgrade(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        yield make_sessionmaker(engine)
+    finally:
+        engine.dispose()
+
+
+@click.group()
+def main() -> None:
+    """ledgerport: a self-hosted, Codat-compatible accounting data API."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations up to the latest."""
+    settings = _settings()
+    upgrade(settings.resolved_database_url)
+    click.echo("Database is up to date.")
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (LEDGERPORT_HOST).")
+@click.option("--port", default=None, type=int, help="Port (LEDGERPORT_PORT).")
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Migrate, then serve the API and Link pages. On the first start an API key is
+    created and printed."""
+    import uvicorn
+
+    settings = _settings()
+    if host:
+        settings.host = host
+    if port:
+        settings.port = port
+    settings.secret()  # created once, before workers fork, so they all share it
+    first_key = None
+    with _database(settings) as sessions, transaction(sessions) as session:
+        if api_keys.count(session) == 0:
+            first_key = api_keys.create(session, "default").key
+    if first_key:
+        click.echo("")
+        click.echo("First start: created an API key. It is shown only now; keep it safe.")
+        click.echo("Use it as the header  Authorization: Basic <base64 of the key>, e.g.")
+        click.echo(f'  curl -H "Authorization: Basic $(printf %s {first_key} | base64)" '
+                   f"{settings.public_base_url}/companies")
+        click.echo(f"API key: {first_key}")
+        click.echo("")
+    click.echo(f"ledgerport serving on {settings.public_base_url} (docs at /docs)")
+    uvicorn.run(
+        "ledgerport.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@main.group()
+def apikey() -> None:
+    """Create, list and revoke API keys."""
+
+
+@apikey.command("create")
+@click.option("--name", default=None, help="A label for the key (max 50 characters).")
+def apikey_create(name: str | None) -> None:
+    """Create a key; the key alone is printed on the last line."""
+    settings = _settings()
+    if name is not None and len(name) > 50:
+        raise click.BadParameter("at most 50 characters", param_hint="--name")
+    with _database(settings) as sessions, transaction(sessions) as session:
+        if api_keys.count(session) >= settings.max_api_keys:
+            raise click.ClickException(
+                f"There are already {settings.max_api_keys} API keys; revoke one first."
+            )
+        issued = api_keys.create(session, name)
+    click.echo(f"Created API key {issued.row.id}. It is shown only now:")
+    click.echo(issued.key)
+
+
+@apikey.command("list")
+def apikey_list() -> None:
+    """List keys (id, name, created, last four characters)."""
+    with _database(_settings()) as sessions, sessions() as session:
+        rows = api_keys.list_all(session)
+    if not rows:
+        click.echo("No API keys.")
+    for row in rows:
+        click.echo(f"{row.id}  {row.created:%Y-%m-%d %H:%M}  ****{row.key_hint}  {row.name or ''}")
+
+
+@apikey.command("revoke")
+@click.argument("key_id")
+def apikey_revoke(key_id: str) -> None:
+    """Revoke a key by its id; requests with it fail immediately."""
+    try:
+        parsed = uuid.UUID(key_id)
+    except ValueError:
+        raise click.BadParameter("not a key id (see `ledgerport apikey list`)") from None
+    with _database(_settings()) as sessions, transaction(sessions) as session:
+        if not api_keys.delete_by_id(session, parsed):
+            raise click.ClickException(f"No API key with id {key_id}.")
+    click.echo(f"Revoked API key {key_id}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Settings: the one place that reads the environment.
+
+Every value comes from a ``LEDGERPORT_*`` environment variable or a ``.env`` file. One
+``Settings`` is built at start-up and passed down; nothing else reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr, computed_field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_SECRET_KEY_FILE = "secret.key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LEDGERPORT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Where the embedded default keeps files.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; defaults to a SQLite file in data_dir. "
+        "Use postgresql+psycopg://user@host/db for PostgreSQL.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs Link tokens and keys encryption. If unset, one is generated once "
+        "and kept in data_dir/secret.key, so restarts do not invalidate anything.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str | None = Field(
+        default=None, description="Public URL used in Link URLs; defaults to http://host:port."
+    )
+    link_token_ttl_days: int = Field(default=30, ge=1, description="How long a Link URL works.")
+    access_token_ttl_seconds: int = Field(default=86_400, ge=60)
+    idempotency_ttl_minutes: int = Field(default=90, ge=1)
+    max_api_keys: int = Field(default=10, ge=1, description="Codat allows 10 keys per client.")
+    service_name: str = Field(default="PublicApi", description="`service` in error bodies.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'ledgerport.db').as_posix()}"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def public_base_url(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def secret(self) -> bytes:
+        """Return the secret key, creating and persisting one on first use.
+
+        A per-process random key would make every Link URL (and, later, every stored
+        platform token) unreadable after a restart, so a generated key is written to disk.
+        """
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.data_dir / _SECRET_KEY_FILE
+        if path.exists():
+            return path.read_text().strip().encode()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(value)
+        self.secret_key = SecretStr(value)
+        return value.encode()

@@ -1,0 +1,18 @@
+"""QuickBooks Online (Codat's key ``qhyg``). Declared for onboarding; data streams and
+OAuth land with the real-connectors work (every data type NotImplemented until then)."""
+
+from ledgerport.connectors.spec import Branding, Connector, OAuth2
+from ledgerport.domain.enums import SourceType
+
+CONNECTOR = Connector(
+    key="qhyg",
+    name="QuickBooks Online",
+    source_type=SourceType.ACCOUNTING,
+    auth=OAuth2(
+        authorize_url="https://appcenter.intuit.com/connect/oauth2",
+        token_url="https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",  # noqa: S106
+        scopes=("com.intuit.quickbooks.accounting",),
+        rotates_refresh_token=True,
+    ),
+    branding=Branding(colour="#2ca01c", initials="QB"),
+)

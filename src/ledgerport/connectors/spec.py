@@ -1,0 +1,99 @@
+"""The declaration types a connector is made of. Typed values, no I/O.
+
+A connector package exports one frozen ``Connector``; the registry discovers it and the
+API describes it (``GET /integrations``) from what it declares, so what we claim a
+platform supports is always what the code actually does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from ledgerport.domain.enums import DataType, FeatureState, FeatureType, SourceType
+
+# Stable ids derived from the platform key, so integrationId/sourceId survive restarts
+# and are identical on every ledgerport installation.
+_ID_NAMESPACE = uuid.UUID("5b0c1f2e-7d4a-4c39-9a51-6f1d2c3b4a50")
+
+
+@dataclass(frozen=True)
+class NoAuth:
+    """The platform needs nothing from the company (the sandbox)."""
+
+    kind: str = "none"
+
+
+@dataclass(frozen=True)
+class OAuth2:
+    """Authorization-code OAuth 2.0 with PKCE, as Xero and QuickBooks Online use it."""
+
+    authorize_url: str
+    token_url: str
+    scopes: tuple[str, ...] = ()
+    rotates_refresh_token: bool = False
+    kind: str = "oauth2"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The company types credentials into Link (server URL, user, password, token...)."""
+
+    fields: tuple[str, ...]
+    kind: str = "credentials"
+
+
+@dataclass(frozen=True)
+class Desktop:
+    """An on-premise platform reached through an agent the company installs."""
+
+    kind: str = "desktop"
+
+
+AuthSpec = NoAuth | OAuth2 | Credentials | Desktop
+
+
+@dataclass(frozen=True)
+class DataTypeSupport:
+    """What a connector does for one data type, and how mature that is."""
+
+    data_type: DataType
+    features: tuple[FeatureType, ...]
+    state: FeatureState = FeatureState.RELEASE
+
+
+@dataclass(frozen=True)
+class Branding:
+    colour: str  # CSS colour of the logo badge and Link button
+    initials: str
+
+
+@dataclass(frozen=True)
+class Connector:
+    key: str
+    name: str
+    source_type: SourceType
+    auth: AuthSpec
+    branding: Branding
+    supports: tuple[DataTypeSupport, ...] = ()
+    is_beta: bool = False
+    is_offline_connector: bool = False
+    data_provided_by: str = "ledgerport"
+    # Whether Link can complete for this platform on this server. A platform we list but
+    # cannot yet authorize is shown as not linkable rather than pretending to work.
+    linkable: bool = False
+    description: str = ""
+
+    @property
+    def integration_id(self) -> uuid.UUID:
+        return uuid.uuid5(_ID_NAMESPACE, f"integration:{self.key}")
+
+    @property
+    def source_id(self) -> uuid.UUID:
+        return uuid.uuid5(_ID_NAMESPACE, f"source:{self.key}")
+
+    def feature_state(self, data_type: DataType, feature: FeatureType) -> FeatureState:
+        for support in self.supports:
+            if support.data_type is data_type and feature in support.features:
+                return support.state
+        return FeatureState.NOT_IMPLEMENTED

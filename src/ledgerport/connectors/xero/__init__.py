@@ -1,0 +1,20 @@
+"""Xero (Codat's key ``gbol``). Declared so companies can be onboarded to it; its
+OAuth flow and data streams land with the real-connectors work, and until then every
+data type is reported as NotImplemented and Link says so."""
+
+from ledgerport.connectors.spec import Branding, Connector, OAuth2
+from ledgerport.domain.enums import SourceType
+
+CONNECTOR = Connector(
+    key="gbol",
+    name="Xero",
+    source_type=SourceType.ACCOUNTING,
+    auth=OAuth2(
+        authorize_url="https://login.xero.com/identity/connect/authorize",
+        token_url="https://identity.xero.com/connect/token",  # noqa: S106 - a URL, not a secret
+        scopes=("offline_access", "accounting.transactions", "accounting.contacts",
+                "accounting.settings", "accounting.attachments"),
+        rotates_refresh_token=True,
+    ),
+    branding=Branding(colour="#13b5ea", initials="X"),
+)

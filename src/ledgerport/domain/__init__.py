@@ -1,0 +1,1 @@
+"""The standard data model and business rules. Pure: no I/O, no framework imports."""

@@ -1,0 +1,1 @@
+"""Server-rendered pages: the hosted Link flow (and, later, the portal)."""

@@ -1,0 +1,213 @@
+"""The hosted Link pages a company is sent to.
+
+``/link/company/{id}?token=`` (the company's ``redirect``) lets the company pick its
+platform; ``/link/companies/{c}/connections/{x}/start?otp=`` (a connection's
+``linkUrl``) authorizes one connection, once. Platforms whose connector cannot
+authorize yet are shown as unavailable rather than pretending to connect.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from starlette.responses import RedirectResponse, Response
+
+from ledgerport.connectors.spec import Connector, NoAuth
+from ledgerport.domain import links
+from ledgerport.domain.enums import ConnectionStatus
+from ledgerport.domain.links import COMPANY_LINK_PATH, CONNECTION_LINK_PATH
+from ledgerport.domain.tokens import new_nonce
+from ledgerport.portal import csrf
+from ledgerport.portal.templates import TEMPLATES
+from ledgerport.services import Services
+from ledgerport.storage.db import transaction
+from ledgerport.storage.repositories import companies, connections
+from ledgerport.storage.tables import CompanyRow, ConnectionRow
+from ledgerport.storage.types import utcnow
+
+router = APIRouter(include_in_schema=False)
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def _message(request: Request, status: int, heading: str, message: str, tone: str = "error") -> Response:
+    return TEMPLATES.TemplateResponse(
+        request, "link/message.html",
+        {"heading": heading, "message": message, "tone": tone}, status_code=status,
+    )
+
+
+def _page(request: Request, template: str, context: dict[str, object]) -> Response:
+    token = csrf.issue(request)
+    response = TEMPLATES.TemplateResponse(request, template, {**context, "csrf_token": token})
+    csrf.attach(response, token, secure=request.url.scheme == "https")
+    return response
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _company(session: Session, company_id: str, token: str, secret: bytes) -> CompanyRow | None:
+    cid = _uuid(company_id)
+    row = companies.get(session, cid, with_connections=False) if cid else None
+    if row is None or not links.company_token_valid(secret, str(row.id), row.link_nonce, token):
+        return None
+    return row
+
+
+def _linkable(connector: Connector) -> bool:
+    # Only platforms whose whole authorization happens here can complete today; OAuth
+    # and credential flows arrive with their connectors.
+    return connector.linkable and isinstance(connector.auth, NoAuth)
+
+
+_BAD_LINK = ("This link is not valid", "Ask the business that sent it for a new link.")
+
+
+@router.get(COMPANY_LINK_PATH)
+def company_link(company_id: str, request: Request, token: str = "") -> Response:
+    services = _services(request)
+    with services.sessions() as session:
+        company = _company(session, company_id, token, services.secret)
+        if company is None:
+            return _message(request, 403, *_BAD_LINK)
+        platforms = [
+            {"key": c.key, "name": c.name, "linkable": _linkable(c),
+             "logo_url": f"/logos/{c.key}.svg"}
+            for c in services.connectors
+        ]
+        return _page(request, "link/company.html", {
+            "company_name": company.name, "platforms": platforms, "token": token,
+            "action": COMPANY_LINK_PATH.format(company_id=company.id) + "/connections",
+        })
+
+
+@router.post(COMPANY_LINK_PATH + "/connections")
+def company_link_choose(
+    company_id: str,
+    request: Request,
+    token: Annotated[str, Form()] = "",
+    platformKey: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    services = _services(request)
+    if not csrf.is_valid(request, csrf_token):
+        return _message(request, 403, "Session expired", "Go back, reload the page and try again.")
+    connector = services.connectors.get(platformKey)
+    if connector is None or not _linkable(connector):
+        return _message(request, 400, "Platform unavailable",
+                        "That platform cannot be connected on this server.")
+    with transaction(services.sessions) as session:
+        company = _company(session, company_id, token, services.secret)
+        if company is None:
+            return _message(request, 403, *_BAD_LINK)
+        # Reuse a connection still waiting for this platform rather than piling up new ones.
+        row = session.scalar(
+            select(ConnectionRow).where(
+                ConnectionRow.company_id == company.id,
+                ConnectionRow.platform_key == connector.key,
+                ConnectionRow.status == ConnectionStatus.PENDING_AUTH.value,
+                ConnectionRow.link_used_at.is_(None),
+            ).order_by(ConnectionRow.created.desc()).limit(1)
+        )
+        if row is None:
+            now = utcnow()
+            row = connections.add(session, ConnectionRow(
+                id=uuid.uuid4(), company_id=company.id, platform_key=connector.key,
+                status=ConnectionStatus.PENDING_AUTH.value, created=now,
+                link_nonce=new_nonce(), link_issued_at=now, errors=[],
+            ))
+        url = links.connection_link_url("", services.secret, str(company.id), str(row.id),
+                                        row.link_nonce)
+    return RedirectResponse(url, status_code=303)
+
+
+def _connection_state(
+    services: Services, session: Session, company_id: str, connection_id: str, otp: str
+) -> tuple[str, ConnectionRow | None]:
+    cid, xid = _uuid(company_id), _uuid(connection_id)
+    row = connections.get(session, cid, xid) if cid and xid else None
+    if row is None:
+        return "invalid", None
+    state = links.connection_token_state(
+        services.secret, str(row.id), row.link_nonce, otp,
+        issued_at=row.link_issued_at, used_at=row.link_used_at,
+        ttl=timedelta(days=services.settings.link_token_ttl_days), now=utcnow(),
+    )
+    return state, row
+
+
+_STATE_PAGES = {
+    "invalid": (403, *_BAD_LINK),
+    "used": (410, "This link has already been used",
+             "Each link connects once. Ask the business that sent it for a new link."),
+    "expired": (410, "This link has expired", "Ask the business that sent it for a new link."),
+}
+
+
+@router.get(CONNECTION_LINK_PATH)
+def connection_link(company_id: str, connection_id: str, request: Request, otp: str = "") -> Response:
+    services = _services(request)
+    with services.sessions() as session:
+        state, row = _connection_state(services, session, company_id, connection_id, otp)
+        if state != "valid" or row is None:
+            return _message(request, *_STATE_PAGES[state])
+        company = companies.get(session, row.company_id, with_connections=False)
+        connector = services.connectors.get(row.platform_key)
+        assert company is not None
+        if connector is None:
+            return _message(request, 404, "Platform unavailable",
+                            "This connection's platform is not installed on this server.")
+        return _page(request, "link/connection.html", {
+            "company_name": company.name, "platform_name": connector.name,
+            "description": connector.description, "linkable": _linkable(connector),
+            "otp": otp, "action": request.url.path,
+        })
+
+
+@router.post(CONNECTION_LINK_PATH)
+def connection_link_authorize(
+    company_id: str,
+    connection_id: str,
+    request: Request,
+    otp: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    services = _services(request)
+    if not csrf.is_valid(request, csrf_token):
+        return _message(request, 403, "Session expired", "Go back, reload the page and try again.")
+    with transaction(services.sessions) as session:
+        state, row = _connection_state(services, session, company_id, connection_id, otp)
+        if state != "valid" or row is None:
+            return _message(request, *_STATE_PAGES[state])
+        connector = services.connectors.get(row.platform_key)
+        if connector is None or not _linkable(connector):
+            return _message(request, 400, "Platform unavailable",
+                            "This platform cannot be authorized on this server yet.")
+        # Consume the token and link in one conditional update, so two tabs (or two
+        # servers) racing on the same URL cannot both succeed.
+        result = session.execute(
+            update(ConnectionRow)
+            .where(ConnectionRow.id == row.id, ConnectionRow.link_used_at.is_(None),
+                   ConnectionRow.link_nonce == row.link_nonce)
+            .values(status=ConnectionStatus.LINKED.value, link_used_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0) != 1:
+            return _message(request, *_STATE_PAGES["used"])
+        name = connector.name
+    return _message(request, 200, f"{name} connected",
+                    "You can close this window. The business you are sharing with can now "
+                    "see your data.", tone="muted")

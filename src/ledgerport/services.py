@@ -1,0 +1,35 @@
+"""The long-lived objects one running app needs, built once from Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ledgerport.config import Settings
+from ledgerport.connectors.registry import ConnectorRegistry, discover
+from ledgerport.storage.db import make_engine, make_sessionmaker
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    connectors: ConnectorRegistry
+    secret: bytes
+
+    @classmethod
+    def build(cls, settings: Settings) -> Services:
+        engine = make_engine(settings.resolved_database_url)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=make_sessionmaker(engine),
+            connectors=discover(),
+            secret=settings.secret(),
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()

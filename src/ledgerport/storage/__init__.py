@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, repositories, migrations and the query-language compiler."""

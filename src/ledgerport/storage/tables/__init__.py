@@ -1,0 +1,9 @@
+"""All tables, imported here so ``Base.metadata`` is complete for Alembic."""
+
+from ledgerport.storage.tables.api_keys import ApiKeyRow
+from ledgerport.storage.tables.base import Base
+from ledgerport.storage.tables.companies import CompanyRow
+from ledgerport.storage.tables.connections import ConnectionRow
+from ledgerport.storage.tables.idempotency import IdempotencyRow
+
+__all__ = ["ApiKeyRow", "Base", "CompanyRow", "ConnectionRow", "IdempotencyRow"]

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.api.test_auth import assert_codat_error
+
+SEED_PLATFORMS = {
+    "pdvj": "MYOB Business", "akxx": "Oracle NetSuite", "qhyg": "QuickBooks Online",
+    "pqsw": "QuickBooks Desktop", "knfz": "Sage Intacct", "gbol": "Xero", "mqjo": "Sandbox",
+}
+
+
+def test_lists_the_seed_platforms(client: TestClient) -> None:
+    page = client.get("/integrations", params={"pageSize": 100}).json()
+    got = {i["key"]: i["name"] for i in page["results"]}
+    assert got.items() >= SEED_PLATFORMS.items()
+    assert page["totalResults"] == len(page["results"])
+    for integration in page["results"]:
+        assert integration["logoUrl"].startswith("http")
+        assert integration["enabled"] is True
+        assert integration["sourceType"] == "Accounting"
+
+
+def test_features_are_honest(client: TestClient) -> None:
+    # No connector reads or writes any data type yet, and none may claim to.
+    for key in SEED_PLATFORMS:
+        integration = client.get(f"/integrations/{key}").json()
+        states = {f["featureState"] for dt in integration["datatypeFeatures"]
+                  for f in dt["supportedFeatures"]}
+        assert states == {"NotImplemented"}
+
+
+def test_get_one_branding_and_config_alias(client: TestClient) -> None:
+    xero = client.get("/integrations/gbol").json()
+    assert xero["name"] == "Xero"
+    assert client.get("/config/integrations/gbol").json() == xero
+    branding = client.get("/integrations/gbol/branding").json()
+    assert branding["sourceId"] == xero["sourceId"]
+    assert branding["logo"]["full"]["image"]["src"].startswith("http")
+    assert_codat_error(client.get("/integrations/zzzz"), 404)
+    assert_codat_error(client.get("/integrations/zzzz/branding"), 404)
+
+
+def test_logo_is_served(client: TestClient) -> None:
+    response = client.get("/logos/gbol.svg")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_query_and_paging_on_integrations(client: TestClient) -> None:
+    page = client.get("/integrations", params={"query": "name~quickbooks", "orderBy": "-name"}).json()
+    assert [i["key"] for i in page["results"]] == ["qhyg", "pqsw"]
+    page = client.get("/integrations", params={"pageSize": 2, "page": 2, "orderBy": "key"}).json()
+    assert page["pageNumber"] == 2
+    assert len(page["results"]) == 2
+    assert_codat_error(client.get("/integrations", params={"query": "name>"}), 400)

@@ -1,0 +1,90 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL), never mocks.
+
+``backend`` is parametrized over both engines. SQLite gets a fresh migrated file per
+test; PostgreSQL gets one migrated database per test session (per xdist worker) whose
+tables are emptied after each test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from ledgerport.storage.db import make_engine
+from ledgerport.storage.migrate import upgrade
+from ledgerport.storage.tables import Base
+from tests import servers
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    if not servers.postgres_available():
+        servers.skipped["PostgreSQL (127.0.0.1:5432)"] += 1
+        pytest.skip("PostgreSQL server at 127.0.0.1:5432 is not reachable")
+    name, url = servers.create_pg_database()
+    upgrade(url)
+    try:
+        yield url
+    finally:
+        servers.drop_pg_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    if name == "postgresql" and not servers.postgres_available():
+        servers.skipped["PostgreSQL (127.0.0.1:5432)"] += 1
+        pytest.skip("PostgreSQL server at 127.0.0.1:5432 is not reachable")
+    return name
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A migrated, empty database on the parametrized backend."""
+    if backend == "sqlite":
+        url = f"sqlite:///{(tmp_path / 'test.db').as_posix()}"
+        upgrade(url)
+        yield url
+        return
+    url = request.getfixturevalue("pg_url")
+    yield url
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} CASCADE"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if servers.skipped:
+        terminalreporter.section("server tests skipped")
+        for server, count in sorted(servers.skipped.items()):
+            terminalreporter.write_line(
+                f"SKIPPED {count} test(s) that need {server}: server not reachable"
+            )
+        if servers.require_servers():
+            terminalreporter.write_line(
+                "LEDGERPORT_REQUIRE_SERVERS=1: failing the run because server tests were skipped"
+            )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if servers.skipped and servers.require_servers() and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

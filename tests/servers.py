@@ -1,0 +1,53 @@
+"""Which real servers the suite can reach, and the record of tests skipped for lack of one.
+
+``make test`` passes on a machine without PostgreSQL or Redis and says plainly which
+server tests it skipped; ``.ci/run`` sets ``LEDGERPORT_REQUIRE_SERVERS=1`` so that any
+such skip fails the run.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import uuid
+from collections import Counter
+
+import psycopg
+
+PG_HOST = os.environ.get("LEDGERPORT_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("LEDGERPORT_TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("LEDGERPORT_TEST_PG_USER", "postgres")
+
+skipped: Counter[str] = Counter()
+
+
+def require_servers() -> bool:
+    return os.environ.get("LEDGERPORT_REQUIRE_SERVERS") == "1"
+
+
+@functools.cache
+def postgres_available() -> bool:
+    try:
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=3
+        ):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def create_pg_database() -> tuple[str, str]:
+    """Create a uniquely named database; return (name, SQLAlchemy URL)."""
+    name = f"ledgerport_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name, f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+
+
+def drop_pg_database(name: str) -> None:
+    with psycopg.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
