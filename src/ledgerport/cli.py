@@ -66,8 +66,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         click.echo("")
         click.echo("First start: created an API key. It is shown only now; keep it safe.")
         click.echo("Use it as the header  Authorization: Basic <base64 of the key>, e.g.")
-        click.echo(f'  curl -H "Authorization: Basic $(printf %s {first_key} | base64)" '
-                   f"{settings.public_base_url}/companies")
+        click.echo(
+            f'  curl -H "Authorization: Basic $(printf %s {first_key} | base64)" '
+            f"{settings.public_base_url}/companies"
+        )
         click.echo(f"API key: {first_key}")
         click.echo("")
     click.echo(f"ledgerport serving on {settings.public_base_url} (docs at /docs)")

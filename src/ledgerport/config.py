@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, computed_field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_SECRET_KEY_FILE = "secret.key"
+_SECRET_KEY_FILE = "secret.key"  # noqa: S105 - a file name
 
 
 class Settings(BaseSettings):
@@ -20,7 +20,9 @@ class Settings(BaseSettings):
         env_prefix="LEDGERPORT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
-    data_dir: Path = Field(default=Path("data"), description="Where the embedded default keeps files.")
+    data_dir: Path = Field(
+        default=Path("data"), description="Where the embedded default keeps files."
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL; defaults to a SQLite file in data_dir. "

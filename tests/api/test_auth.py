@@ -7,7 +7,12 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import basic
 
 ERROR_FIELDS = {
-    "statusCode", "service", "error", "correlationId", "validation", "canBeRetried",
+    "statusCode",
+    "service",
+    "error",
+    "correlationId",
+    "validation",
+    "canBeRetried",
     "detailedErrorCode",
 }
 
@@ -46,7 +51,9 @@ def test_keys_are_stored_hashed(app_client: TestClient, api_key: str, services) 
     from sqlalchemy import text
 
     with services.engine.connect() as conn:
-        stored = " ".join(str(v) for row in conn.execute(text("SELECT * FROM api_keys")) for v in row)
+        stored = " ".join(
+            str(v) for row in conn.execute(text("SELECT * FROM api_keys")) for v in row
+        )
     assert api_key not in stored
     assert base64.b64encode(api_key.encode()).decode() not in stored
 

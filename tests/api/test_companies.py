@@ -14,8 +14,12 @@ from tests.factories import platform
 def test_create_company_returns_200_with_codat_fields(client: TestClient) -> None:
     response = client.post(
         "/companies",
-        json={"name": "Hairosmith", "description": "Rockstar-quality fringes and cuts",
-              "tags": {"region": "uk"}, "products": ["spend-insights"]},
+        json={
+            "name": "Hairosmith",
+            "description": "Rockstar-quality fringes and cuts",
+            "tags": {"region": "uk"},
+            "products": ["spend-insights"],
+        },
     )
     assert response.status_code == 200
     company = response.json()
@@ -50,7 +54,9 @@ def test_invalid_company_bodies_are_400_and_create_nothing(client: TestClient) -
         body_out = assert_codat_error(client.post("/companies", json=body), 400)
         assert body_out["error"]
     assert_codat_error(
-        client.post("/companies", content=b"{not json", headers={"Content-Type": "application/json"}),
+        client.post(
+            "/companies", content=b"{not json", headers={"Content-Type": "application/json"}
+        ),
         400,
     )
     assert client.get("/companies").json()["totalResults"] == 0
@@ -95,8 +101,9 @@ def test_delete_company_is_204_and_removes_connections(client: TestClient, servi
 
 def test_list_pages_with_codat_envelope(client: TestClient, services) -> None:
     start = utcnow()
-    ids = [str(platform.company(services, created=start + timedelta(seconds=i)).id)
-           for i in range(7)]
+    ids = [
+        str(platform.company(services, created=start + timedelta(seconds=i)).id) for i in range(7)
+    ]
     first = client.get("/companies", params={"page": 1, "pageSize": 3}).json()
     assert [c["id"] for c in first["results"]] == ids[:3]
     assert first["pageNumber"] == 1
@@ -116,17 +123,30 @@ def test_list_pages_with_codat_envelope(client: TestClient, services) -> None:
 
 
 def test_bad_paging_parameters_are_400(client: TestClient) -> None:
-    for params in ({"page": 0}, {"pageSize": 0}, {"pageSize": 5001}, {"page": "x"},
-                   {"query": "x" * 2049}):
+    for params in (
+        {"page": 0},
+        {"pageSize": 0},
+        {"pageSize": 5001},
+        {"page": "x"},
+        {"query": "x" * 2049},
+    ):
         assert_codat_error(client.get("/companies", params=params), 400)
 
 
 def test_query_and_order_by(client: TestClient, services) -> None:
     start = utcnow()
-    platform.company(services, name="Alpha Bakery", created=start,
-                     connections=(("mqjo", ConnectionStatus.PENDING_AUTH),))
-    platform.company(services, name="Beta Bikes", created=start + timedelta(seconds=1),
-                     connections=(("gbol", ConnectionStatus.LINKED),))
+    platform.company(
+        services,
+        name="Alpha Bakery",
+        created=start,
+        connections=(("mqjo", ConnectionStatus.PENDING_AUTH),),
+    )
+    platform.company(
+        services,
+        name="Beta Bikes",
+        created=start + timedelta(seconds=1),
+        connections=(("gbol", ConnectionStatus.LINKED),),
+    )
     platform.company(services, name="Gamma Bakery", created=start + timedelta(seconds=2))
 
     def names(**params: str) -> list[str]:
@@ -138,10 +158,13 @@ def test_query_and_order_by(client: TestClient, services) -> None:
     assert names(query="name=beta bikes") == ["Beta Bikes"]
     assert names(query="dataConnections.status=PendingAuth") == ["Alpha Bakery"]
     assert names(query="{name~Alpha || name~Gamma} && dataConnections.status!=Linked") == [
-        "Alpha Bakery", "Gamma Bakery"]
+        "Alpha Bakery",
+        "Gamma Bakery",
+    ]
     assert names(orderBy="-name") == ["Gamma Bakery", "Beta Bikes", "Alpha Bakery"]
-    assert names(query=f"created>{(start + timedelta(milliseconds=500)).isoformat()}",
-                 orderBy="-created") == ["Gamma Bakery", "Beta Bikes"]
+    assert names(
+        query=f"created>{(start + timedelta(milliseconds=500)).isoformat()}", orderBy="-created"
+    ) == ["Gamma Bakery", "Beta Bikes"]
 
 
 def test_malformed_query_is_400_saying_where(client: TestClient) -> None:

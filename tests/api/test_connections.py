@@ -52,8 +52,9 @@ def test_connection_errors(client: TestClient) -> None:
     base = f"/companies/{company['id']}/connections"
     assert_codat_error(client.post(base, json={"platformKey": "zzzz"}), 404)
     assert_codat_error(client.post(base, json={}), 400)
-    assert_codat_error(client.post(f"/companies/{uuid.uuid4()}/connections",
-                                   json={"platformKey": "qhyg"}), 404)
+    assert_codat_error(
+        client.post(f"/companies/{uuid.uuid4()}/connections", json={"platformKey": "qhyg"}), 404
+    )
     assert_codat_error(client.get(f"{base}/{uuid.uuid4()}"), 404)
     assert_codat_error(client.get(f"{base}/nope"), 404)
     assert_codat_error(client.delete(f"{base}/{uuid.uuid4()}"), 404)

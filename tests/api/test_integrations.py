@@ -5,8 +5,13 @@ from fastapi.testclient import TestClient
 from tests.api.test_auth import assert_codat_error
 
 SEED_PLATFORMS = {
-    "pdvj": "MYOB Business", "akxx": "Oracle NetSuite", "qhyg": "QuickBooks Online",
-    "pqsw": "QuickBooks Desktop", "knfz": "Sage Intacct", "gbol": "Xero", "mqjo": "Sandbox",
+    "pdvj": "MYOB Business",
+    "akxx": "Oracle NetSuite",
+    "qhyg": "QuickBooks Online",
+    "pqsw": "QuickBooks Desktop",
+    "knfz": "Sage Intacct",
+    "gbol": "Xero",
+    "mqjo": "Sandbox",
 }
 
 
@@ -25,8 +30,11 @@ def test_features_are_honest(client: TestClient) -> None:
     # No connector reads or writes any data type yet, and none may claim to.
     for key in SEED_PLATFORMS:
         integration = client.get(f"/integrations/{key}").json()
-        states = {f["featureState"] for dt in integration["datatypeFeatures"]
-                  for f in dt["supportedFeatures"]}
+        states = {
+            f["featureState"]
+            for dt in integration["datatypeFeatures"]
+            for f in dt["supportedFeatures"]
+        }
         assert states == {"NotImplemented"}
 
 
@@ -48,7 +56,9 @@ def test_logo_is_served(client: TestClient) -> None:
 
 
 def test_query_and_paging_on_integrations(client: TestClient) -> None:
-    page = client.get("/integrations", params={"query": "name~quickbooks", "orderBy": "-name"}).json()
+    page = client.get(
+        "/integrations", params={"query": "name~quickbooks", "orderBy": "-name"}
+    ).json()
     assert [i["key"] for i in page["results"]] == ["qhyg", "pqsw"]
     page = client.get("/integrations", params={"pageSize": 2, "page": 2, "orderBy": "key"}).json()
     assert page["pageNumber"] == 2

@@ -120,9 +120,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     message = exc.detail if isinstance(exc.detail, str) else _GENERIC.get(exc.status_code, "Error")
     if exc.status_code == 404 and message == "Not Found":
         message = f"No resource at {request.method} {request.url.path}."
-    return error_response(
-        request, exc.status_code, message, headers=getattr(exc, "headers", None)
-    )
+    return error_response(request, exc.status_code, message, headers=getattr(exc, "headers", None))
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

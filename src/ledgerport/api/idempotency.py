@@ -71,8 +71,14 @@ class IdempotencyMiddleware:
         body = await _read_body(receive)
         principal = hashlib.sha256(headers.get(b"authorization", b"")).hexdigest()
         fingerprint = hashlib.sha256(
-            b"\n".join([scope["method"].encode(), scope["path"].encode(),
-                        scope.get("query_string", b""), body])
+            b"\n".join(
+                [
+                    scope["method"].encode(),
+                    scope["path"].encode(),
+                    scope.get("query_string", b""),
+                    body,
+                ]
+            )
         ).hexdigest()
 
         existing = await _run(self._claim, principal, key, scope, fingerprint)
@@ -101,7 +107,11 @@ class IdempotencyMiddleware:
             await _run(self._release, principal, key)
         else:
             await _run(
-                self._finish, principal, key, captured["status"], captured["headers"],
+                self._finish,
+                principal,
+                key,
+                captured["status"],
+                captured["headers"],
                 bytes(captured["body"]),
             )
 
@@ -117,8 +127,12 @@ class IdempotencyMiddleware:
             return repo.claim(
                 session,
                 IdempotencyRow(
-                    principal=principal, key=key, method=scope["method"],
-                    path=scope["path"][:2048], request_hash=fingerprint, created=now,
+                    principal=principal,
+                    key=key,
+                    method=scope["method"],
+                    path=scope["path"][:2048],
+                    request_hash=fingerprint,
+                    created=now,
                 ),
             )
 
@@ -134,16 +148,25 @@ class IdempotencyMiddleware:
 
     async def _answer_repeat(self, row: IdempotencyRow, fingerprint: str, send: Send) -> None:
         if row.request_hash != fingerprint:
-            await _send_plain(send, *_error(
-                422, "This Idempotency-Key was already used with a different request."))
+            await _send_plain(
+                send,
+                *_error(422, "This Idempotency-Key was already used with a different request."),
+            )
         elif row.status_code is None:
-            await _send_plain(send, *_error(
-                409, "A request with this Idempotency-Key is still being processed."))
+            await _send_plain(
+                send, *_error(409, "A request with this Idempotency-Key is still being processed.")
+            )
         else:
-            headers = [[k.encode("latin-1"), v.encode("latin-1")]
-                       for k, v in (row.response_headers or [])]
-            await send({"type": "http.response.start", "status": row.status_code,
-                        "headers": [*headers, _REPLAYED]})
+            headers = [
+                [k.encode("latin-1"), v.encode("latin-1")] for k, v in (row.response_headers or [])
+            ]
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": row.status_code,
+                    "headers": [*headers, _REPLAYED],
+                }
+            )
             await send({"type": "http.response.body", "body": row.response_body or b""})
 
 
@@ -178,7 +201,14 @@ def _replay_body(body: bytes, downstream: Receive) -> Receive:
 
 
 async def _send_plain(send: Send, status: int, body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [[b"content-type", b"application/json"],
-                            [b"content-length", str(len(body)).encode()]]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                [b"content-type", b"application/json"],
+                [b"content-length", str(len(body)).encode()],
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

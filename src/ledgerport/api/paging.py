@@ -36,7 +36,9 @@ def page_request(
     ] = None,
     order_by: Annotated[
         str | None,
-        Query(alias="orderBy", max_length=256, description="Field to order by; '-' for descending."),
+        Query(
+            alias="orderBy", max_length=256, description="Field to order by; '-' for descending."
+        ),
     ] = None,
 ) -> PageRequest:
     return PageRequest(

@@ -24,7 +24,10 @@ def connection(services: Services, row: ConnectionRow) -> dict[str, Any]:
         "sourceType": connector.source_type if connector else SourceType.UNKNOWN,
         "platformName": connector.name if connector else row.platform_key,
         "linkUrl": connection_link_url(
-            services.settings.public_base_url, services.secret, company_id, connection_id,
+            services.settings.public_base_url,
+            services.secret,
+            company_id,
+            connection_id,
             row.link_nonce,
         ),
         "status": row.status,

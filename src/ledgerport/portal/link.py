@@ -38,10 +38,14 @@ def _services(request: Request) -> Services:
     return services
 
 
-def _message(request: Request, status: int, heading: str, message: str, tone: str = "error") -> Response:
+def _message(
+    request: Request, status: int, heading: str, message: str, tone: str = "error"
+) -> Response:
     return TEMPLATES.TemplateResponse(
-        request, "link/message.html",
-        {"heading": heading, "message": message, "tone": tone}, status_code=status,
+        request,
+        "link/message.html",
+        {"heading": heading, "message": message, "tone": tone},
+        status_code=status,
     )
 
 
@@ -84,14 +88,24 @@ def company_link(company_id: str, request: Request, token: str = "") -> Response
         if company is None:
             return _message(request, 403, *_BAD_LINK)
         platforms = [
-            {"key": c.key, "name": c.name, "linkable": _linkable(c),
-             "logo_url": f"/logos/{c.key}.svg"}
+            {
+                "key": c.key,
+                "name": c.name,
+                "linkable": _linkable(c),
+                "logo_url": f"/logos/{c.key}.svg",
+            }
             for c in services.connectors
         ]
-        return _page(request, "link/company.html", {
-            "company_name": company.name, "platforms": platforms, "token": token,
-            "action": COMPANY_LINK_PATH.format(company_id=company.id) + "/connections",
-        })
+        return _page(
+            request,
+            "link/company.html",
+            {
+                "company_name": company.name,
+                "platforms": platforms,
+                "token": token,
+                "action": COMPANY_LINK_PATH.format(company_id=company.id) + "/connections",
+            },
+        )
 
 
 @router.post(COMPANY_LINK_PATH + "/connections")
@@ -107,30 +121,46 @@ def company_link_choose(
         return _message(request, 403, "Session expired", "Go back, reload the page and try again.")
     connector = services.connectors.get(platformKey)
     if connector is None or not _linkable(connector):
-        return _message(request, 400, "Platform unavailable",
-                        "That platform cannot be connected on this server.")
+        return _message(
+            request,
+            400,
+            "Platform unavailable",
+            "That platform cannot be connected on this server.",
+        )
     with transaction(services.sessions) as session:
         company = _company(session, company_id, token, services.secret)
         if company is None:
             return _message(request, 403, *_BAD_LINK)
         # Reuse a connection still waiting for this platform rather than piling up new ones.
         row = session.scalar(
-            select(ConnectionRow).where(
+            select(ConnectionRow)
+            .where(
                 ConnectionRow.company_id == company.id,
                 ConnectionRow.platform_key == connector.key,
                 ConnectionRow.status == ConnectionStatus.PENDING_AUTH.value,
                 ConnectionRow.link_used_at.is_(None),
-            ).order_by(ConnectionRow.created.desc()).limit(1)
+            )
+            .order_by(ConnectionRow.created.desc())
+            .limit(1)
         )
         if row is None:
             now = utcnow()
-            row = connections.add(session, ConnectionRow(
-                id=uuid.uuid4(), company_id=company.id, platform_key=connector.key,
-                status=ConnectionStatus.PENDING_AUTH.value, created=now,
-                link_nonce=new_nonce(), link_issued_at=now, errors=[],
-            ))
-        url = links.connection_link_url("", services.secret, str(company.id), str(row.id),
-                                        row.link_nonce)
+            row = connections.add(
+                session,
+                ConnectionRow(
+                    id=uuid.uuid4(),
+                    company_id=company.id,
+                    platform_key=connector.key,
+                    status=ConnectionStatus.PENDING_AUTH.value,
+                    created=now,
+                    link_nonce=new_nonce(),
+                    link_issued_at=now,
+                    errors=[],
+                ),
+            )
+        url = links.connection_link_url(
+            "", services.secret, str(company.id), str(row.id), row.link_nonce
+        )
     return RedirectResponse(url, status_code=303)
 
 
@@ -142,23 +172,33 @@ def _connection_state(
     if row is None:
         return "invalid", None
     state = links.connection_token_state(
-        services.secret, str(row.id), row.link_nonce, otp,
-        issued_at=row.link_issued_at, used_at=row.link_used_at,
-        ttl=timedelta(days=services.settings.link_token_ttl_days), now=utcnow(),
+        services.secret,
+        str(row.id),
+        row.link_nonce,
+        otp,
+        issued_at=row.link_issued_at,
+        used_at=row.link_used_at,
+        ttl=timedelta(days=services.settings.link_token_ttl_days),
+        now=utcnow(),
     )
     return state, row
 
 
 _STATE_PAGES = {
     "invalid": (403, *_BAD_LINK),
-    "used": (410, "This link has already been used",
-             "Each link connects once. Ask the business that sent it for a new link."),
+    "used": (
+        410,
+        "This link has already been used",
+        "Each link connects once. Ask the business that sent it for a new link.",
+    ),
     "expired": (410, "This link has expired", "Ask the business that sent it for a new link."),
 }
 
 
 @router.get(CONNECTION_LINK_PATH)
-def connection_link(company_id: str, connection_id: str, request: Request, otp: str = "") -> Response:
+def connection_link(
+    company_id: str, connection_id: str, request: Request, otp: str = ""
+) -> Response:
     services = _services(request)
     with services.sessions() as session:
         state, row = _connection_state(services, session, company_id, connection_id, otp)
@@ -168,13 +208,24 @@ def connection_link(company_id: str, connection_id: str, request: Request, otp: 
         connector = services.connectors.get(row.platform_key)
         assert company is not None
         if connector is None:
-            return _message(request, 404, "Platform unavailable",
-                            "This connection's platform is not installed on this server.")
-        return _page(request, "link/connection.html", {
-            "company_name": company.name, "platform_name": connector.name,
-            "description": connector.description, "linkable": _linkable(connector),
-            "otp": otp, "action": request.url.path,
-        })
+            return _message(
+                request,
+                404,
+                "Platform unavailable",
+                "This connection's platform is not installed on this server.",
+            )
+        return _page(
+            request,
+            "link/connection.html",
+            {
+                "company_name": company.name,
+                "platform_name": connector.name,
+                "description": connector.description,
+                "linkable": _linkable(connector),
+                "otp": otp,
+                "action": request.url.path,
+            },
+        )
 
 
 @router.post(CONNECTION_LINK_PATH)
@@ -194,20 +245,31 @@ def connection_link_authorize(
             return _message(request, *_STATE_PAGES[state])
         connector = services.connectors.get(row.platform_key)
         if connector is None or not _linkable(connector):
-            return _message(request, 400, "Platform unavailable",
-                            "This platform cannot be authorized on this server yet.")
+            return _message(
+                request,
+                400,
+                "Platform unavailable",
+                "This platform cannot be authorized on this server yet.",
+            )
         # Consume the token and link in one conditional update, so two tabs (or two
         # servers) racing on the same URL cannot both succeed.
         result = session.execute(
             update(ConnectionRow)
-            .where(ConnectionRow.id == row.id, ConnectionRow.link_used_at.is_(None),
-                   ConnectionRow.link_nonce == row.link_nonce)
+            .where(
+                ConnectionRow.id == row.id,
+                ConnectionRow.link_used_at.is_(None),
+                ConnectionRow.link_nonce == row.link_nonce,
+            )
             .values(status=ConnectionStatus.LINKED.value, link_used_at=utcnow())
             .execution_options(synchronize_session=False)
         )
         if getattr(result, "rowcount", 0) != 1:
             return _message(request, *_STATE_PAGES["used"])
         name = connector.name
-    return _message(request, 200, f"{name} connected",
-                    "You can close this window. The business you are sharing with can now "
-                    "see your data.", tone="muted")
+    return _message(
+        request,
+        200,
+        f"{name} connected",
+        "You can close this window. The business you are sharing with can now see your data.",
+        tone="muted",
+    )

@@ -24,10 +24,11 @@ def logo(key: str, request: Request) -> Response:
     initials = escape(connector.branding.initials)
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96">'
-        f'<title>{escape(connector.name)}</title>'
+        f"<title>{escape(connector.name)}</title>"
         f'<rect width="96" height="96" rx="20" fill="{colour}"/>'
         '<text x="48" y="60" font-family="Helvetica,Arial,sans-serif" font-size="36" '
         f'font-weight="700" fill="#fff" text-anchor="middle">{initials}</text></svg>'
     )
-    return Response(svg, media_type="image/svg+xml",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+    )

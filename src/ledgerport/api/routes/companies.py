@@ -140,9 +140,7 @@ def replace_company(companyId: str, body: CompanyRequestBody, services: Services
     operation_id="update-company",
     summary="Update company",
 )
-def update_company(
-    companyId: str, body: CompanyUpdateRequest, services: ServicesDep
-) -> Response:
+def update_company(companyId: str, body: CompanyUpdateRequest, services: ServicesDep) -> Response:
     """Changes only the fields given; fields left out or null stay as they are."""
     with transaction(services.sessions) as session:
         row = load_company(session, companyId)

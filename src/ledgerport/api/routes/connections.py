@@ -115,7 +115,9 @@ def create_connection(companyId: str, body: CreateConnection, services: Services
 )
 def get_connection(companyId: str, connectionId: str, services: ServicesDep) -> Response:
     with services.sessions() as session:
-        return JSONBytes(rep.connection(services, load_connection(session, companyId, connectionId)))
+        return JSONBytes(
+            rep.connection(services, load_connection(session, companyId, connectionId))
+        )
 
 
 @router.patch(

@@ -53,19 +53,34 @@ def get_branding(platformKey: str, services: ServicesDep) -> Response:
 
 for path, public in _paths("/integrations"):
     router.add_api_route(
-        path, list_integrations, methods=["GET"], response_model=Integrations,
-        response_class=JSONBytes, include_in_schema=public,
-        operation_id="list-integrations" if public else None, summary="List integrations",
+        path,
+        list_integrations,
+        methods=["GET"],
+        response_model=Integrations,
+        response_class=JSONBytes,
+        include_in_schema=public,
+        operation_id="list-integrations" if public else None,
+        summary="List integrations",
     )
 for path, public in _paths("/integrations/{platformKey}"):
     router.add_api_route(
-        path, get_integration, methods=["GET"], response_model=Integration,
-        response_class=JSONBytes, include_in_schema=public,
-        operation_id="get-integration" if public else None, summary="Get integration",
+        path,
+        get_integration,
+        methods=["GET"],
+        response_model=Integration,
+        response_class=JSONBytes,
+        include_in_schema=public,
+        operation_id="get-integration" if public else None,
+        summary="Get integration",
     )
 for path, public in _paths("/integrations/{platformKey}/branding"):
     router.add_api_route(
-        path, get_branding, methods=["GET"], response_model=Branding,
-        response_class=JSONBytes, include_in_schema=public,
-        operation_id="get-integrations-branding" if public else None, summary="Get branding",
+        path,
+        get_branding,
+        methods=["GET"],
+        response_model=Branding,
+        response_class=JSONBytes,
+        include_in_schema=public,
+        operation_id="get-integrations-branding" if public else None,
+        summary="Get branding",
     )

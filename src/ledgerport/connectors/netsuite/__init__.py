@@ -7,7 +7,8 @@ CONNECTOR = Connector(
     key="akxx",
     name="Oracle NetSuite",
     source_type=SourceType.ACCOUNTING,
-    auth=Credentials(fields=("accountId", "consumerKey", "consumerSecret", "tokenId",
-                             "tokenSecret")),
+    auth=Credentials(
+        fields=("accountId", "consumerKey", "consumerSecret", "tokenId", "tokenSecret")
+    ),
     branding=Branding(colour="#c74634", initials="NS"),
 )

@@ -12,8 +12,13 @@ CONNECTOR = Connector(
     auth=OAuth2(
         authorize_url="https://login.xero.com/identity/connect/authorize",
         token_url="https://identity.xero.com/connect/token",  # noqa: S106 - a URL, not a secret
-        scopes=("offline_access", "accounting.transactions", "accounting.contacts",
-                "accounting.settings", "accounting.attachments"),
+        scopes=(
+            "offline_access",
+            "accounting.transactions",
+            "accounting.contacts",
+            "accounting.settings",
+            "accounting.attachments",
+        ),
         rotates_refresh_token=True,
     ),
     branding=Branding(colour="#13b5ea", initials="X"),

@@ -23,7 +23,10 @@ class IssuedKey:
 def create(session: Session, name: str | None) -> IssuedKey:
     key = new_api_key()
     row = ApiKeyRow(
-        id=uuid.uuid4(), name=name, key_hash=hash_api_key(key), key_hint=key[-4:],
+        id=uuid.uuid4(),
+        name=name,
+        key_hash=hash_api_key(key),
+        key_hint=key[-4:],
         created=utcnow(),
     )
     session.add(row)

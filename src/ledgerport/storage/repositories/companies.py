@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session, selectinload
 from ledgerport.storage.tables import CompanyRow
 
 
-def get(session: Session, company_id: uuid.UUID, *, with_connections: bool = True) -> CompanyRow | None:
+def get(
+    session: Session, company_id: uuid.UUID, *, with_connections: bool = True
+) -> CompanyRow | None:
     stmt = select(CompanyRow).where(CompanyRow.id == company_id)
     if with_connections:
         stmt = stmt.options(selectinload(CompanyRow.connections))
@@ -20,9 +22,9 @@ def page(
     session: Session, filtered: Select[tuple[CompanyRow]], *, offset: int, limit: int
 ) -> tuple[Sequence[CompanyRow], int]:
     """One page of an already filtered and ordered select, plus the filtered total."""
-    total = session.scalar(
-        select(func.count()).select_from(filtered.order_by(None).subquery())
-    ) or 0
+    total = (
+        session.scalar(select(func.count()).select_from(filtered.order_by(None).subquery())) or 0
+    )
     if offset >= total:
         return [], total
     rows = session.scalars(

@@ -20,9 +20,9 @@ def get(session: Session, company_id: uuid.UUID, connection_id: uuid.UUID) -> Co
 def page(
     session: Session, filtered: Select[tuple[ConnectionRow]], *, offset: int, limit: int
 ) -> tuple[Sequence[ConnectionRow], int]:
-    total = session.scalar(
-        select(func.count()).select_from(filtered.order_by(None).subquery())
-    ) or 0
+    total = (
+        session.scalar(select(func.count()).select_from(filtered.order_by(None).subquery())) or 0
+    )
     if offset >= total:
         return [], total
     return session.scalars(filtered.offset(offset).limit(limit)).all(), total

@@ -1,0 +1,139 @@
+"""The official ``codat-platform`` SDK from PyPI, unchanged, pointed at our server.
+
+Every call below would raise (SDKError, ResponseValidationError or a typed
+ErrorMessage) if a status code, enum, required field or envelope drifted from Codat's.
+"""
+
+from __future__ import annotations
+
+import pytest
+from codat_platform import CodatPlatform
+from codat_platform.models import errors, shared
+from codat_platform.utils.retries import RetryConfig
+
+
+@pytest.fixture
+def sdk(base_url: str, auth_header: str) -> CodatPlatform:
+    return CodatPlatform(
+        security=shared.Security(auth_header=auth_header),
+        server_url=base_url,
+        retry_config=RetryConfig("none", None, False),
+        timeout_ms=10_000,
+    )
+
+
+def test_company_lifecycle(sdk: CodatPlatform) -> None:
+    created = sdk.companies.create(
+        request={"name": "Sawayn Group", "description": "Bill pay customer"}
+    )
+    assert created.name == "Sawayn Group"
+    assert created.redirect.startswith("http://127.0.0.1")
+    assert created.data_connections == []
+    for i in range(4):
+        sdk.companies.create(request={"name": f"Other {i}"})
+
+    page = sdk.companies.list(request={"page": 1, "page_size": 2})
+    assert page.total_results == 5
+    assert len(page.results) == 2
+    assert page.links.next is not None
+
+    found = sdk.companies.list(request={"query": "name=sawayn group", "order_by": "-created"})
+    assert [c.id for c in found.results] == [created.id]
+
+    assert sdk.companies.get(request={"company_id": created.id}).id == created.id
+    updated = sdk.companies.update(
+        request={"company_id": created.id, "company_update_request": {"name": "Sawayn Group Ltd"}}
+    )
+    assert updated.name == "Sawayn Group Ltd"
+    replaced = sdk.companies.replace(
+        request={
+            "company_id": created.id,
+            "company_request_body": {"name": "Sawayn", "description": "replaced"},
+        }
+    )
+    assert replaced.description == "replaced"
+    token = sdk.companies.get_access_token(request={"company_id": created.id})
+    assert token.token_type == "Bearer"
+
+    sdk.companies.delete(request={"company_id": created.id})
+    with pytest.raises(errors.ErrorMessage) as missing:
+        sdk.companies.get(request={"company_id": created.id})
+    assert missing.value.data.status_code == 404
+
+
+def test_connection_lifecycle(sdk: CodatPlatform) -> None:
+    company = sdk.companies.create(request={"name": "Hairosmith"})
+    conn = sdk.connections.create(
+        request={"company_id": company.id, "request_body": {"platform_key": "qhyg"}}
+    )
+    assert conn.status == shared.DataConnectionStatus.PENDING_AUTH
+    assert conn.platform_name == "QuickBooks Online"
+    assert "otp=" in conn.link_url
+    sdk.connections.create(
+        request={"company_id": company.id, "request_body": {"platform_key": "gbol"}}
+    )
+
+    listed = sdk.connections.list(
+        request={"company_id": company.id, "query": "integrationKey=qhyg"}
+    )
+    assert [c.id for c in listed.results] == [conn.id]
+    everything = sdk.connections.list(request={"company_id": company.id, "page_size": 1})
+    assert everything.total_results == 2
+
+    got = sdk.connections.get(request={"company_id": company.id, "connection_id": conn.id})
+    assert got.link_url == conn.link_url
+    unlinked = sdk.connections.unlink(
+        request={
+            "company_id": company.id,
+            "connection_id": conn.id,
+            "update_connection_status": {"status": "Unlinked"},
+        }
+    )
+    assert unlinked.status == shared.DataConnectionStatus.UNLINKED
+
+    sdk.connections.delete(request={"company_id": company.id, "connection_id": conn.id})
+    with pytest.raises(errors.ErrorMessage) as missing:
+        sdk.connections.get(request={"company_id": company.id, "connection_id": conn.id})
+    assert missing.value.data.status_code == 404
+    after = sdk.companies.get(request={"company_id": company.id})
+    assert [c.platform_name for c in after.data_connections] == ["Xero"]
+
+
+def test_integrations_and_api_keys(sdk: CodatPlatform) -> None:
+    integrations = sdk.integrations.list(request={"page_size": 50})
+    keys = {i.key for i in integrations.results}
+    assert {"pdvj", "akxx", "qhyg", "pqsw", "knfz", "gbol", "mqjo"} <= keys
+    xero = sdk.integrations.get(request={"platform_key": "gbol"})
+    assert xero.name == "Xero"
+    branding = sdk.integrations.get_branding(request={"platform_key": "gbol"})
+    assert branding.source_id == xero.source_id
+
+    created = sdk.settings.create_api_key(request={"name": "sdk"})
+    assert len(created.api_key) == 40
+    listed = sdk.settings.list_api_keys()
+    assert created.id in {k.id for k in listed.results}
+    sdk.settings.delete_api_key(request={"api_key_id": created.id})
+
+
+def test_errors_are_typed(sdk: CodatPlatform, base_url: str) -> None:
+    with pytest.raises(errors.ErrorMessage) as bad_query:
+        sdk.companies.list(request={"query": "name=a &&"})
+    assert bad_query.value.data.status_code == 400
+    assert bad_query.value.data.error.startswith("Error parsing query")
+
+    company = sdk.companies.create(request={"name": "Errors Inc"})
+    with pytest.raises(errors.ErrorMessage) as unknown_platform:
+        sdk.connections.create(
+            request={"company_id": company.id, "request_body": {"platform_key": "zzzz"}}
+        )
+    assert unknown_platform.value.data.status_code == 404
+
+    anonymous = CodatPlatform(
+        security=shared.Security(auth_header="Basic bm9wZQ=="),
+        server_url=base_url,
+        retry_config=RetryConfig("none", None, False),
+        timeout_ms=10_000,
+    )
+    with pytest.raises(errors.ErrorMessage) as unauthorized:
+        anonymous.companies.list()
+    assert unauthorized.value.data.status_code == 401
