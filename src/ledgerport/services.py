@@ -31,5 +31,10 @@ class Services:
             secret=settings.secret(),
         )
 
+    @property
+    def platform_names(self) -> dict[str, str]:
+        """Platform key -> name, for queries on ``platformName``."""
+        return {c.key: c.name for c in self.connectors}
+
     def close(self) -> None:
         self.engine.dispose()

@@ -1,7 +1,8 @@
 """Validate our JSON against the schemas in Codat's published OpenAPI spec.
 
-The spec mixes OpenAPI 3.0's ``nullable: true`` into 3.1 schemas; JSON Schema ignores
-that keyword, so it is rewritten to ``anyOf [schema, null]`` before validating.
+Two adjustments, both to the spec's own mistakes rather than to our output: the spec
+mixes OpenAPI 3.0's ``nullable: true`` into 3.1 schemas, which JSON Schema ignores, so it
+is rewritten to ``anyOf [schema, null]``; and one ``required`` list misspells a property.
 """
 
 from __future__ import annotations
@@ -30,9 +31,17 @@ def _nullable(node: Any) -> Any:
     return converted
 
 
+def _fix_known_typos(spec: dict[str, Any]) -> dict[str, Any]:
+    # Integration.dataTypeFeature lists "datatype" as required, but the property (and
+    # every SDK) is "dataType".
+    feature = spec["components"]["schemas"]["Integration"]["definitions"]["dataTypeFeature"]
+    feature["required"] = ["dataType" if r == "datatype" else r for r in feature["required"]]
+    return spec
+
+
 @functools.cache
 def _registry() -> Registry:
-    spec = _nullable(json.loads(_SPEC.read_text()))
+    spec = _nullable(_fix_known_typos(json.loads(_SPEC.read_text())))
     resource = Resource.from_contents(spec, default_specification=DRAFT202012)
     return Registry().with_resource(SPEC_URI, resource)
 

@@ -27,7 +27,7 @@ def test_company_lifecycle(sdk: CodatPlatform) -> None:
         request={"name": "Sawayn Group", "description": "Bill pay customer"}
     )
     assert created.name == "Sawayn Group"
-    assert created.redirect.startswith("http://127.0.0.1")
+    assert f"/link/company/{created.id}?token=" in created.redirect
     assert created.data_connections == []
     for i in range(4):
         sdk.companies.create(request={"name": f"Other {i}"})
@@ -112,7 +112,12 @@ def test_integrations_and_api_keys(sdk: CodatPlatform) -> None:
     assert len(created.api_key) == 40
     listed = sdk.settings.list_api_keys()
     assert created.id in {k.id for k in listed.results}
-    sdk.settings.delete_api_key(request={"api_key_id": created.id})
+    # codat-platform 6.0.0 maps delete-api-key's 204 to an ErrorMessage body (Codat's
+    # spec points that 204 at its Too-Many-Requests response), so the SDK cannot accept
+    # any bodyless 204. We keep Codat's documented 204; the key is deleted all the same.
+    with pytest.raises(errors.ResponseValidationError):
+        sdk.settings.delete_api_key(request={"api_key_id": created.id})
+    assert created.id not in {k.id for k in sdk.settings.list_api_keys().results}
 
 
 def test_errors_are_typed(sdk: CodatPlatform, base_url: str) -> None:

@@ -28,7 +28,7 @@ from ledgerport.errors import NotFoundError
 from ledgerport.storage.db import transaction
 from ledgerport.storage.query import apply_query
 from ledgerport.storage.repositories import companies as repo
-from ledgerport.storage.repositories.resolvers import COMPANY_FIELDS, company_tags_filter
+from ledgerport.storage.repositories.resolvers import company_resolver, company_tags_filter
 from ledgerport.storage.tables import CompanyRow
 from ledgerport.storage.types import utcnow
 
@@ -62,7 +62,7 @@ def list_companies(
     ``dataConnections.status=PendingAuth``) and ``tags``."""
     stmt = apply_query(
         select(CompanyRow),
-        COMPANY_FIELDS,
+        company_resolver(services.platform_names),
         paging.query,
         paging.order_by,
         default_order=(CompanyRow.created, CompanyRow.id),

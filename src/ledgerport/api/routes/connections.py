@@ -32,7 +32,7 @@ from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.query import apply_query
 from ledgerport.storage.repositories import connections as repo
-from ledgerport.storage.repositories.resolvers import CONNECTION_FIELDS
+from ledgerport.storage.repositories.resolvers import connection_resolver
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
 
@@ -61,7 +61,7 @@ def list_connections(
         company = load_company(session, companyId)
         stmt = apply_query(
             select(ConnectionRow).where(ConnectionRow.company_id == company.id),
-            CONNECTION_FIELDS,
+            connection_resolver(services.platform_names),
             paging.query,
             paging.order_by,
             default_order=(ConnectionRow.created, ConnectionRow.id),

@@ -15,10 +15,30 @@ from ledgerport.api.responses import JSONBytes
 from ledgerport.connectors.spec import Connector
 from ledgerport.errors import NotFoundError
 from ledgerport.services import Services
-from ledgerport.storage.query import filter_documents
-from ledgerport.storage.repositories.resolvers import INTEGRATION_FIELDS
+from ledgerport.storage.query import (
+    DocumentEvaluator,
+    FieldKind,
+    parse_order_by,
+    parse_query,
+)
 
 router = APIRouter(tags=["Integrations"], responses=ERROR_RESPONSES)
+
+# The integration list is small and lives in memory, so queries run on the documents.
+_FIELDS = DocumentEvaluator(
+    "Integration",
+    {
+        "key": FieldKind.STRING,
+        "name": FieldKind.STRING,
+        "sourceType": FieldKind.STRING,
+        "integrationId": FieldKind.STRING,
+        "sourceId": FieldKind.STRING,
+        "dataProvidedBy": FieldKind.STRING,
+        "enabled": FieldKind.BOOLEAN,
+        "isBeta": FieldKind.BOOLEAN,
+        "isOfflineConnector": FieldKind.BOOLEAN,
+    },
+)
 
 
 def _connector(services: Services, platformKey: str) -> Connector:
@@ -34,11 +54,18 @@ def _paths(path: str) -> list[tuple[str, bool]]:
     return [(path, True), ("/config" + path, False)]
 
 
+def _key(document: dict[str, object]) -> str:
+    return str(document["key"])
+
+
 def list_integrations(request: Request, services: ServicesDep, paging: PageDep) -> Response:
     """Lists the platforms you can connect companies to, and per data type what is
     released, in beta or not implemented."""
     documents = [rep.integration(services, c) for c in services.connectors]
-    matched = filter_documents(documents, INTEGRATION_FIELDS, paging.query, paging.order_by)
+    query = parse_query(paging.query) if paging.query and paging.query.strip() else None
+    matched = _FIELDS.filter(documents, query)
+    if paging.order_by:
+        matched = _FIELDS.sort(matched, parse_order_by(paging.order_by), tiebreak=_key)
     page = matched[paging.offset : paging.offset + paging.page_size]
     return JSONBytes(envelope(request, paging, page, len(matched)))
 

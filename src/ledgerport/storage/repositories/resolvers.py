@@ -1,0 +1,125 @@
+"""Which properties the query language can reach on companies and connections, and the
+SQL behind each. Property names are Codat's (``dataConnections.status``), never ours."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import String, case
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+from ledgerport.errors import QueryError
+from ledgerport.storage.query import (
+    Clause,
+    ColumnResolver,
+    FieldKind,
+    FieldSpec,
+    JsonDocumentResolver,
+    Node,
+    Operator,
+    ResolvedField,
+    any_related,
+    compile_filter,
+    parse_query,
+)
+from ledgerport.storage.tables import CompanyRow, ConnectionRow
+
+
+class UuidText(FunctionElement[str]):
+    """A UUID column as its canonical hyphenated text on every engine.
+
+    SQLAlchemy stores ``Uuid`` as 32 hex digits on SQLite and as a native uuid on
+    PostgreSQL; queries compare against the hyphenated form clients send.
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "uuid_text"
+
+
+@compiles(UuidText, "sqlite")
+def _uuid_text_sqlite(element: UuidText, compiler: SQLCompiler, **kw: Any) -> str:
+    col = compiler.process(element.clauses, **kw)
+    parts = [
+        "substr({c},1,8)",
+        "substr({c},9,4)",
+        "substr({c},13,4)",
+        "substr({c},17,4)",
+        "substr({c},21,12)",
+    ]
+    return "(" + " || '-' || ".join(p.format(c=col) for p in parts) + ")"
+
+
+@compiles(UuidText)
+def _uuid_text_other(element: UuidText, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+def _platform_name(platform_names: Mapping[str, str]) -> ColumnElement[Any]:
+    if not platform_names:
+        return ConnectionRow.platform_key
+    return case(
+        dict(platform_names), value=ConnectionRow.platform_key, else_=ConnectionRow.platform_key
+    )
+
+
+def _connection_fields(platform_names: Mapping[str, str]) -> dict[str, ResolvedField]:
+    return {
+        "id": ResolvedField(UuidText(ConnectionRow.id), FieldKind.STRING),
+        "integrationKey": ResolvedField(ConnectionRow.platform_key, FieldKind.STRING),
+        "platformName": ResolvedField(_platform_name(platform_names), FieldKind.STRING),
+        "status": ResolvedField(ConnectionRow.status, FieldKind.STRING),
+        "created": ResolvedField(ConnectionRow.created, FieldKind.DATETIME),
+        "lastSync": ResolvedField(ConnectionRow.last_sync, FieldKind.DATETIME),
+    }
+
+
+def connection_resolver(platform_names: Mapping[str, str]) -> ColumnResolver:
+    """Connections, by their Codat property names. ``platform_names`` maps platform keys
+    to names (from the connector registry, which storage may not import)."""
+    return ColumnResolver("Connection", _connection_fields(platform_names))
+
+
+def company_resolver(platform_names: Mapping[str, str]) -> ColumnResolver:
+    related = any_related(ConnectionRow.company_id == CompanyRow.id)
+    fields: dict[str, FieldSpec] = {
+        "id": ResolvedField(UuidText(CompanyRow.id), FieldKind.STRING),
+        "name": ResolvedField(CompanyRow.name, FieldKind.STRING),
+        "description": ResolvedField(CompanyRow.description, FieldKind.STRING),
+        "created": ResolvedField(CompanyRow.created, FieldKind.DATETIME),
+        "lastSync": ResolvedField(CompanyRow.last_sync, FieldKind.DATETIME),
+        "createdByUserName": ResolvedField(CompanyRow.created_by_user_name, FieldKind.STRING),
+    }
+    for name, field in _connection_fields(platform_names).items():
+        fields[f"dataConnections.{name}"] = ResolvedField(field.expr, field.kind, wrap=related)
+    return ColumnResolver("Company", fields)
+
+
+_TAG_OPERATORS = frozenset({Operator.EQ, Operator.NE, Operator.CONTAINS})
+
+
+def _clauses(node: Node) -> list[Clause]:
+    if isinstance(node, Clause):
+        return [node]
+    return [clause for child in node.children for clause in _clauses(child)]
+
+
+def company_tags_filter(tags: str) -> ColumnElement[bool]:
+    """The ``tags`` parameter of ``GET /companies``: the query language over the company's
+    tags, with ``=``, ``!=`` and ``~`` only (``region = uk && team = finance``)."""
+    node = parse_query(tags)
+    clauses = _clauses(node)
+    for clause in clauses:
+        if clause.op not in _TAG_OPERATORS:
+            raise QueryError(
+                f"Operator {clause.op.value} is not supported for tags; use =, != or ~",
+                position=clause.position,
+            )
+    resolver = JsonDocumentResolver(
+        "Company tags", CompanyRow.tags, {c.name: FieldKind.STRING for c in clauses}
+    )
+    return compile_filter(node, resolver)
