@@ -65,7 +65,7 @@ def list_companies(
         company_resolver(services.platform_names),
         paging.query,
         paging.order_by,
-        default_order=(CompanyRow.created, CompanyRow.id),
+        default_order=(CompanyRow.created.expression, CompanyRow.id.expression),
     )
     if tags:
         stmt = stmt.where(company_tags_filter(tags))

@@ -64,7 +64,7 @@ def list_connections(
             connection_resolver(services.platform_names),
             paging.query,
             paging.order_by,
-            default_order=(ConnectionRow.created, ConnectionRow.id),
+            default_order=(ConnectionRow.created.expression, ConnectionRow.id.expression),
         )
         rows, total = repo.page(session, stmt, offset=paging.offset, limit=paging.page_size)
         results = [rep.connection(services, row) for row in rows]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -19,7 +20,7 @@ def get(
 
 
 def page(
-    session: Session, filtered: Select[tuple[CompanyRow]], *, offset: int, limit: int
+    session: Session, filtered: Select[Any], *, offset: int, limit: int
 ) -> tuple[Sequence[CompanyRow], int]:
     """One page of an already filtered and ordered select, plus the filtered total."""
     total = (

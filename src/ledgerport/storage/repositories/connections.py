@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ def get(session: Session, company_id: uuid.UUID, connection_id: uuid.UUID) -> Co
 
 
 def page(
-    session: Session, filtered: Select[tuple[ConnectionRow]], *, offset: int, limit: int
+    session: Session, filtered: Select[Any], *, offset: int, limit: int
 ) -> tuple[Sequence[ConnectionRow], int]:
     total = (
         session.scalar(select(func.count()).select_from(filtered.order_by(None).subquery())) or 0

@@ -61,7 +61,7 @@ def _uuid_text_other(element: UuidText, compiler: SQLCompiler, **kw: Any) -> str
 
 def _platform_name(platform_names: Mapping[str, str]) -> ColumnElement[Any]:
     if not platform_names:
-        return ConnectionRow.platform_key
+        return ConnectionRow.platform_key.expression
     return case(
         dict(platform_names), value=ConnectionRow.platform_key, else_=ConnectionRow.platform_key
     )
@@ -70,11 +70,11 @@ def _platform_name(platform_names: Mapping[str, str]) -> ColumnElement[Any]:
 def _connection_fields(platform_names: Mapping[str, str]) -> dict[str, ResolvedField]:
     return {
         "id": ResolvedField(UuidText(ConnectionRow.id), FieldKind.STRING),
-        "integrationKey": ResolvedField(ConnectionRow.platform_key, FieldKind.STRING),
+        "integrationKey": ResolvedField(ConnectionRow.platform_key.expression, FieldKind.STRING),
         "platformName": ResolvedField(_platform_name(platform_names), FieldKind.STRING),
-        "status": ResolvedField(ConnectionRow.status, FieldKind.STRING),
-        "created": ResolvedField(ConnectionRow.created, FieldKind.DATETIME),
-        "lastSync": ResolvedField(ConnectionRow.last_sync, FieldKind.DATETIME),
+        "status": ResolvedField(ConnectionRow.status.expression, FieldKind.STRING),
+        "created": ResolvedField(ConnectionRow.created.expression, FieldKind.DATETIME),
+        "lastSync": ResolvedField(ConnectionRow.last_sync.expression, FieldKind.DATETIME),
     }
 
 
@@ -88,11 +88,13 @@ def company_resolver(platform_names: Mapping[str, str]) -> ColumnResolver:
     related = any_related(ConnectionRow.company_id == CompanyRow.id)
     fields: dict[str, FieldSpec] = {
         "id": ResolvedField(UuidText(CompanyRow.id), FieldKind.STRING),
-        "name": ResolvedField(CompanyRow.name, FieldKind.STRING),
-        "description": ResolvedField(CompanyRow.description, FieldKind.STRING),
-        "created": ResolvedField(CompanyRow.created, FieldKind.DATETIME),
-        "lastSync": ResolvedField(CompanyRow.last_sync, FieldKind.DATETIME),
-        "createdByUserName": ResolvedField(CompanyRow.created_by_user_name, FieldKind.STRING),
+        "name": ResolvedField(CompanyRow.name.expression, FieldKind.STRING),
+        "description": ResolvedField(CompanyRow.description.expression, FieldKind.STRING),
+        "created": ResolvedField(CompanyRow.created.expression, FieldKind.DATETIME),
+        "lastSync": ResolvedField(CompanyRow.last_sync.expression, FieldKind.DATETIME),
+        "createdByUserName": ResolvedField(
+            CompanyRow.created_by_user_name.expression, FieldKind.STRING
+        ),
     }
     for name, field in _connection_fields(platform_names).items():
         fields[f"dataConnections.{name}"] = ResolvedField(field.expr, field.kind, wrap=related)
@@ -120,6 +122,6 @@ def company_tags_filter(tags: str) -> ColumnElement[bool]:
                 position=clause.position,
             )
     resolver = JsonDocumentResolver(
-        "Company tags", CompanyRow.tags, {c.name: FieldKind.STRING for c in clauses}
+        "Company tags", CompanyRow.tags.expression, {c.name: FieldKind.STRING for c in clauses}
     )
     return compile_filter(node, resolver)

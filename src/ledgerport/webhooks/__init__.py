@@ -1,0 +1,1 @@
+"""Event emission and signed webhook delivery (lands with the webhooks issue)."""
