@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -31,10 +32,29 @@ class Services:
             secret=settings.secret(),
         )
 
-    @property
+    @functools.cached_property
+    def base_url(self) -> str:
+        """The public URL in Link URLs and logos (settings are fixed once built)."""
+        return self.settings.public_base_url
+
+    @functools.cached_property
     def platform_names(self) -> dict[str, str]:
         """Platform key -> name, for queries on ``platformName``."""
         return {c.key: c.name for c in self.connectors}
+
+    @functools.cached_property
+    def platform_fields(self) -> dict[str, dict[str, str]]:
+        """Per platform key, the connection fields that come from its connector, worked
+        out once rather than for every connection in every list page."""
+        return {
+            c.key: {
+                "integrationId": str(c.integration_id),
+                "sourceId": str(c.source_id),
+                "sourceType": c.source_type.value,
+                "platformName": c.name,
+            }
+            for c in self.connectors
+        }
 
     def close(self) -> None:
         self.engine.dispose()

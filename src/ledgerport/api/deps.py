@@ -15,7 +15,7 @@ from ledgerport.storage.repositories import api_keys
 from ledgerport.storage.tables import ApiKeyRow
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -51,7 +51,7 @@ def _candidate_keys(header: str) -> list[str]:
     return candidates
 
 
-def require_api_key(
+async def require_api_key(
     services: ServicesDep, authorization: Annotated[str | None, Depends(_auth_header)]
 ) -> ApiKeyRow:
     if not authorization:

@@ -25,7 +25,7 @@ class PageRequest:
         return (self.page - 1) * self.page_size
 
 
-def page_request(
+async def page_request(
     page: Annotated[int, Query(ge=1, le=2**31 - 1, description="Page number, from 1.")] = 1,
     page_size: Annotated[
         int, Query(alias="pageSize", ge=1, le=MAX_PAGE_SIZE, description="Results per page.")

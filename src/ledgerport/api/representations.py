@@ -3,62 +3,121 @@ returns it (a company embeds its connections)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+import orjson
 
 from ledgerport.connectors.spec import Connector
 from ledgerport.domain.dates import to_codat
 from ledgerport.domain.enums import DataType, FeatureType, SourceType
 from ledgerport.domain.links import company_link_url, connection_link_url
 from ledgerport.services import Services
-from ledgerport.storage.tables import ApiKeyRow, CompanyRow, ConnectionRow
+from ledgerport.storage.tables import ApiKeyRow
 
 
-def connection(services: Services, row: ConnectionRow) -> dict[str, Any]:
-    connector = services.connectors.get(row.platform_key)
-    company_id, connection_id = str(row.company_id), str(row.id)
+class ConnectionView(Protocol):
+    """A connection as ``storage.repositories.views`` reads it: wire-ready text."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def company_id(self) -> str: ...
+    @property
+    def platform_key(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def created(self) -> str: ...
+    @property
+    def last_sync(self) -> str | None: ...
+    @property
+    def link_nonce(self) -> str: ...
+    @property
+    def errors(self) -> str: ...
+    @property
+    def connection_info(self) -> str | None: ...
+
+
+class CompanyView(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def created(self) -> str: ...
+    @property
+    def created_by_user_name(self) -> str | None: ...
+    @property
+    def last_sync(self) -> str | None: ...
+    @property
+    def tags(self) -> str: ...
+    @property
+    def products(self) -> str: ...
+    @property
+    def link_nonce(self) -> str: ...
+
+
+def _json(text: str | None) -> orjson.Fragment | None:
+    # Stored JSON goes out as it is, without a decode/encode round trip.
+    return None if text is None else orjson.Fragment(text)
+
+
+def _platform(services: Services, key: str, fallback_id: str) -> Mapping[str, str]:
+    platform = services.platform_fields.get(key)
+    if platform is not None:
+        return platform
+    # A connection to a platform whose connector is no longer installed.
     return {
-        "id": connection_id,
-        "integrationId": str(connector.integration_id) if connector else connection_id,
-        "integrationKey": row.platform_key,
-        "sourceId": str(connector.source_id) if connector else connection_id,
-        "sourceType": connector.source_type if connector else SourceType.UNKNOWN,
-        "platformName": connector.name if connector else row.platform_key,
-        "linkUrl": connection_link_url(
-            services.settings.public_base_url,
-            services.secret,
-            company_id,
-            connection_id,
-            row.link_nonce,
-        ),
-        "status": row.status,
-        "lastSync": to_codat(row.last_sync),
-        "created": to_codat(row.created),
-        "dataConnectionErrors": row.errors or [],
-        "connectionInfo": row.connection_info,
+        "integrationId": fallback_id,
+        "sourceId": fallback_id,
+        "sourceType": SourceType.UNKNOWN.value,
+        "platformName": key,
     }
 
 
-def company(services: Services, row: CompanyRow) -> dict[str, Any]:
-    company_id = str(row.id)
+def connection(services: Services, row: ConnectionView) -> dict[str, Any]:
+    platform = _platform(services, row.platform_key, row.id)
     return {
-        "id": company_id,
+        "id": row.id,
+        "integrationId": platform["integrationId"],
+        "integrationKey": row.platform_key,
+        "sourceId": platform["sourceId"],
+        "sourceType": platform["sourceType"],
+        "platformName": platform["platformName"],
+        "linkUrl": connection_link_url(
+            services.base_url, services.secret, row.company_id, row.id, row.link_nonce
+        ),
+        "status": row.status,
+        "lastSync": row.last_sync,
+        "created": row.created,
+        "dataConnectionErrors": _json(row.errors),
+        "connectionInfo": _json(row.connection_info),
+    }
+
+
+def company(
+    services: Services, row: CompanyView, connections: Iterable[ConnectionView]
+) -> dict[str, Any]:
+    return {
+        "id": row.id,
         "name": row.name,
         "description": row.description,
-        "redirect": company_link_url(
-            services.settings.public_base_url, services.secret, company_id, row.link_nonce
-        ),
-        "lastSync": to_codat(row.last_sync),
-        "created": to_codat(row.created),
+        "redirect": company_link_url(services.base_url, services.secret, row.id, row.link_nonce),
+        "lastSync": row.last_sync,
+        "created": row.created,
         "createdByUserName": row.created_by_user_name,
-        "products": list(row.products or []),
-        "tags": dict(row.tags or {}),
+        "products": _json(row.products),
+        "tags": _json(row.tags),
         "referenceSubsidiaryCompanies": [],
-        "dataConnections": [connection(services, c) for c in row.connections],
+        "dataConnections": [connection(services, c) for c in connections],
     }
 
 
 def logo_url(services: Services, key: str) -> str:
-    return f"{services.settings.public_base_url}/logos/{key}.svg"
+    return f"{services.base_url}/logos/{key}.svg"
 
 
 def integration(services: Services, connector: Connector) -> dict[str, Any]:

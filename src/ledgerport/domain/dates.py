@@ -10,4 +10,6 @@ def to_codat(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is None:
         raise ValueError("naive datetime")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"

@@ -10,6 +10,7 @@ invalidates every earlier URL at once.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -30,7 +31,9 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+@functools.lru_cache(maxsize=65_536)
 def link_token(secret: bytes, purpose: str, subject_id: str, nonce: str) -> str:
+    # Cached: list pages rebuild every company's and connection's Link URL per request.
     mac = hmac.new(secret, f"{purpose}:{subject_id}:{nonce}".encode(), hashlib.sha256)
     return _b64(mac.digest()[:24])
 

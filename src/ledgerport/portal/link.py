@@ -65,7 +65,7 @@ def _uuid(value: str) -> uuid.UUID | None:
 
 def _company(session: Session, company_id: str, token: str, secret: bytes) -> CompanyRow | None:
     cid = _uuid(company_id)
-    row = companies.get(session, cid, with_connections=False) if cid else None
+    row = companies.get(session, cid) if cid else None
     if row is None or not links.company_token_valid(secret, str(row.id), row.link_nonce, token):
         return None
     return row
@@ -204,7 +204,7 @@ def connection_link(
         state, row = _connection_state(services, session, company_id, connection_id, otp)
         if state != "valid" or row is None:
             return _message(request, *_STATE_PAGES[state])
-        company = companies.get(session, row.company_id, with_connections=False)
+        company = companies.get(session, row.company_id)
         connector = services.connectors.get(row.platform_key)
         assert company is not None
         if connector is None:

@@ -58,7 +58,7 @@ def _key(document: dict[str, object]) -> str:
     return str(document["key"])
 
 
-def list_integrations(request: Request, services: ServicesDep, paging: PageDep) -> Response:
+async def list_integrations(request: Request, services: ServicesDep, paging: PageDep) -> Response:
     """Lists the platforms you can connect companies to, and per data type what is
     released, in beta or not implemented."""
     documents = [rep.integration(services, c) for c in services.connectors]
@@ -70,11 +70,11 @@ def list_integrations(request: Request, services: ServicesDep, paging: PageDep) 
     return JSONBytes(envelope(request, paging, page, len(matched)))
 
 
-def get_integration(platformKey: str, services: ServicesDep) -> Response:
+async def get_integration(platformKey: str, services: ServicesDep) -> Response:
     return JSONBytes(rep.integration(services, _connector(services, platformKey)))
 
 
-def get_branding(platformKey: str, services: ServicesDep) -> Response:
+async def get_branding(platformKey: str, services: ServicesDep) -> Response:
     return JSONBytes(rep.branding(services, _connector(services, platformKey)))
 
 

@@ -368,7 +368,7 @@ def _json_value_postgresql(element: JsonValue, compiler: SQLCompiler, **kw: Any)
     # is read as UTC. Both become a naive UTC timestamp, then rounded to the millisecond.
     instant = (
         f"CASE WHEN {value} ~ '{_PG_OFFSET}' "
-        f"THEN CAST({value} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' "
+        f"THEN CAST({value} AS TIMESTAMP) "
         f"ELSE CAST({value} AS TIMESTAMP) END"
     )
     return (

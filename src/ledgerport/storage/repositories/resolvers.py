@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import String, case
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy import case
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.functions import FunctionElement
 
 from ledgerport.errors import QueryError
+from ledgerport.storage.expressions import UuidText
 from ledgerport.storage.query import (
     Clause,
     ColumnResolver,
@@ -27,36 +25,6 @@ from ledgerport.storage.query import (
     parse_query,
 )
 from ledgerport.storage.tables import CompanyRow, ConnectionRow
-
-
-class UuidText(FunctionElement[str]):
-    """A UUID column as its canonical hyphenated text on every engine.
-
-    SQLAlchemy stores ``Uuid`` as 32 hex digits on SQLite and as a native uuid on
-    PostgreSQL; queries compare against the hyphenated form clients send.
-    """
-
-    type = String()
-    inherit_cache = True
-    name = "uuid_text"
-
-
-@compiles(UuidText, "sqlite")
-def _uuid_text_sqlite(element: UuidText, compiler: SQLCompiler, **kw: Any) -> str:
-    col = compiler.process(element.clauses, **kw)
-    parts = [
-        "substr({c},1,8)",
-        "substr({c},9,4)",
-        "substr({c},13,4)",
-        "substr({c},17,4)",
-        "substr({c},21,12)",
-    ]
-    return "(" + " || '-' || ".join(p.format(c=col) for p in parts) + ")"
-
-
-@compiles(UuidText)
-def _uuid_text_other(element: UuidText, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
 
 
 def _platform_name(platform_names: Mapping[str, str]) -> ColumnElement[Any]:
