@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -65,4 +66,38 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         return RedirectResponse("/docs")
 
     app.add_middleware(IdempotencyMiddleware, services=services)
+    _document_errors_as_codat_does(app)
     return app
+
+
+def _document_errors_as_codat_does(app: FastAPI) -> None:
+    """FastAPI documents a 422 validation body on every operation; ours are 400s with
+    Codat's ErrorMessage. The only 422 we send is an Idempotency-Key reused with another
+    request, on POST and PATCH."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for path in schema.get("paths", {}).values():
+                for method, operation in path.items():
+                    responses = operation.get("responses", {})
+                    if "422" not in responses:
+                        continue
+                    if method in ("post", "patch"):
+                        responses["422"] = {
+                            "description": "The Idempotency-Key was used with another request.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/ErrorMessage"}
+                                }
+                            },
+                        }
+                    else:
+                        del responses["422"]
+            for name in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(name, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
