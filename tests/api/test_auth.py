@@ -92,3 +92,22 @@ def test_api_key_name_too_long_is_400(client: TestClient) -> None:
 def test_health_and_link_pages_need_no_key(app_client: TestClient) -> None:
     assert app_client.get("/health").json()["status"] == "ok"
     assert app_client.get("/openapi.json").status_code == 200
+
+
+def test_database_outage_is_a_clean_503(tmp_path) -> None:
+    """A server whose database is unreachable answers with Codat's body and a 503."""
+    from pydantic import SecretStr
+
+    from ledgerport.app import create_app
+    from ledgerport.config import Settings
+
+    settings = Settings(
+        database_url="postgresql+psycopg://postgres@127.0.0.1:1/nowhere",
+        data_dir=tmp_path,
+        secret_key=SecretStr("x"),
+    )
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get("/companies", headers=basic("whatever"))
+    body = assert_codat_error(response, 503)
+    assert response.headers["retry-after"] == "1"
+    assert "unavailable" in body["error"]

@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -123,6 +124,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status_code, message, headers=getattr(exc, "headers", None))
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    # The database is down or restarting: a clean, retryable 503 (which the Codat SDKs
+    # retry with backoff), not a 500 with a stack trace. Nothing was committed.
+    log.warning(
+        "database unavailable, correlationId=%s: %s", correlation_id(request), type(exc).__name__
+    )
+    return error_response(
+        request,
+        503,
+        "The database is unavailable; retry shortly.",
+        can_be_retried="True",
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     cid = correlation_id(request)
     log.exception("unhandled error, correlationId=%s", cid, exc_info=exc)
@@ -133,4 +149,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)
