@@ -86,6 +86,7 @@ INSTANTS = [
     datetime(2021, 1, 28, 8, tzinfo=UTC),
     datetime(2021, 1, 28, 8, 0, 0, 500_000, tzinfo=UTC),
     datetime(2020, 2, 29, 23, 30, tzinfo=UTC),
+    datetime(2000, 2, 29, 12, tzinfo=UTC),
     datetime(1999, 12, 31, 23, 59, 59, 999_000, tzinfo=UTC),
 ]
 instants = st.one_of(
@@ -125,46 +126,60 @@ def _number(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() and d.as_tuple().exponent == 0 else float(d)
 
 
-GOOD: dict[FieldKind, st.SearchStrategy[Any]] = {
-    FieldKind.STRING: texts,
-    FieldKind.NUMBER: decimals.map(_number),
-    FieldKind.DATETIME: iso_datetimes(),
-    FieldKind.BOOLEAN: st.booleans(),
-}
+def good(kind: FieldKind, moments: st.SearchStrategy[datetime]) -> st.SearchStrategy[Any]:
+    if kind is FieldKind.STRING:
+        return texts
+    if kind is FieldKind.NUMBER:
+        return decimals.map(_number)
+    if kind is FieldKind.DATETIME:
+        return iso_datetimes(moments)
+    return st.booleans()
+
+
 WRONG: dict[FieldKind, st.SearchStrategy[Any]] = {
     FieldKind.STRING: st.sampled_from([5, True, ["Acme"], {"a": "Acme"}]),
     FieldKind.NUMBER: st.sampled_from(["12", True, "abc", [1]]),
     FieldKind.DATETIME: st.sampled_from(
-        ["now", "2021-01-28 10:00:00", 20210128, "yesterday", "", "2021-01-28T10:00:00 Z"]
+        [
+            *("now", "yesterday", "", 20210128, "2021-01-28 10:00:00", "2021-01-28T10:00:00 Z"),
+            *("2021-02-30", "2021-02-29T10:00:00Z", "2100-02-29", "0000-01-01T00:00:00Z"),
+            *("2021-04-31", "2021-01-28T24:00:00", "2021-01-28T10:00:00+15:00", "20210128"),
+        ]
     ),
     FieldKind.BOOLEAN: st.sampled_from(["true", 1, 0, "false"]),
 }
 
 
-def stored(kind: FieldKind) -> st.SearchStrategy[Any]:
-    good = GOOD[kind]
-    return st.one_of(good, good, good, st.none(), WRONG[kind])
+def stored(kind: FieldKind, moments: st.SearchStrategy[datetime]) -> st.SearchStrategy[Any]:
+    value = good(kind, moments)
+    return st.one_of(value, value, value, st.none(), WRONG[kind])
 
 
-def nested(prefix: str) -> st.SearchStrategy[Any]:
-    inner = {k.split(".", 1)[1]: stored(v) for k, v in KINDS.items() if k.startswith(prefix + ".")}
+def nested(prefix: str, moments: st.SearchStrategy[datetime]) -> st.SearchStrategy[Any]:
+    inner = {
+        k.split(".", 1)[1]: stored(v, moments)
+        for k, v in KINDS.items()
+        if k.startswith(prefix + ".")
+    }
+    objects = st.fixed_dictionaries({}, optional=inner)
     return st.one_of(
-        st.fixed_dictionaries({}, optional=inner),
-        st.fixed_dictionaries({}, optional=inner),
+        objects,
+        objects,
+        objects,
+        objects,
         st.none(),
         st.just("Acme"),
         st.fixed_dictionaries(inner).map(lambda d: [d]),  # arrays are never entered
     )
 
 
-documents = st.fixed_dictionaries(
-    {},
-    optional={
-        **{k: stored(v) for k, v in KINDS.items() if "." not in k},
-        "customerRef": nested("customerRef"),
-        "metadata": nested("metadata"),
-    },
-)
+def documents(moments: st.SearchStrategy[datetime] = instants) -> st.SearchStrategy[Any]:
+    # The nested objects are always keyed; nested() makes them null, scalar, empty...
+    return st.fixed_dictionaries(
+        {"customerRef": nested("customerRef", moments), "metadata": nested("metadata", moments)},
+        optional={k: stored(v, moments) for k, v in KINDS.items() if "." not in k},
+    )
+
 
 QUERY_VALUES: dict[FieldKind, st.SearchStrategy[str]] = {
     FieldKind.STRING: query_texts,
@@ -174,12 +189,14 @@ QUERY_VALUES: dict[FieldKind, st.SearchStrategy[str]] = {
 }
 
 
-def echo(kind: FieldKind, value: Any) -> st.SearchStrategy[str]:
-    """Query text close to a stored value, so that = and ~ do match sometimes."""
+def echo(kind: FieldKind, op: Operator, value: Any) -> st.SearchStrategy[str]:
+    """Query text close to a stored value, so that = and ~ do match often."""
     if kind is FieldKind.STRING:
+        spellings = st.sampled_from([value, value.swapcase(), value.upper()])
+        if op is not Operator.CONTAINS:
+            return spellings
         cuts = st.tuples(st.integers(0, len(value)), st.integers(0, len(value)))
-        parts = cuts.map(lambda c: value[min(c) : max(c)]).filter(bool)
-        return st.one_of(st.sampled_from([value, value.swapcase(), value.upper()]), parts)
+        return st.one_of(spellings, cuts.map(lambda c: value[min(c) : max(c)]).filter(bool))
     if kind is FieldKind.NUMBER:
         return st.just(format(Decimal(repr(value)), "f"))
     if kind is FieldKind.DATETIME:
@@ -190,15 +207,18 @@ def echo(kind: FieldKind, value: Any) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def clauses(draw: st.DrawFn, seen: dict[str, list[Any]] | None = None) -> Clause:
+def clauses(
+    draw: st.DrawFn, seen: dict[str, list[Any]] | None = None, name: str | None = None
+) -> Clause:
     """A well-typed clause; with ``seen``, often on a value some document holds."""
-    name = draw(st.sampled_from(sorted(KINDS)))
+    name = name or draw(st.sampled_from(sorted(KINDS)))
     kind = KINDS[name]
     op = draw(st.sampled_from(sorted(OPERATORS[kind])))
     values = QUERY_VALUES[kind]
     pool = [v for v in (seen or {}).get(name, []) if v != ""]
-    if pool and draw(st.booleans()):
-        values = st.sampled_from(pool).flatmap(lambda v: echo(kind, v))
+    from_pool = draw(st.integers(0, 3)) > 0  # three times in four
+    if pool and from_pool:
+        values = st.sampled_from(pool).flatmap(lambda v: echo(kind, op, v))
     return Clause(tuple(name.split(".")), op, draw(values))
 
 
@@ -221,12 +241,22 @@ def held(doc: dict[str, Any], name: str) -> Any:
     return current
 
 
+Scenario = tuple[list[dict[str, Any]], Node, list[Clause]]
+
+
 @st.composite
-def scenarios(draw: st.DrawFn) -> tuple[list[dict[str, Any]], Node]:
-    """Documents, then a query that often names values they hold."""
-    docs = draw(st.lists(documents, min_size=4, max_size=12))
+def scenarios(draw: st.DrawFn) -> Scenario:
+    """Documents; a query that often names values they hold; one probe clause per property.
+
+    The documents' datetimes are a few instants, each spelled many ways, so that equal
+    and near instants in different spellings meet on both sides of a comparison. The
+    probes make every property face every example, which random queries alone do not.
+    """
+    moments = draw(st.lists(instants, min_size=1, max_size=3))
+    docs = draw(st.lists(documents(st.sampled_from(moments)), min_size=4, max_size=12))
     seen = {name: [v for d in docs if (v := held(d, name)) is not None] for name in KINDS}
-    return docs, draw(st.recursive(clauses(seen), _compound, max_leaves=6))
+    node = draw(st.recursive(clauses(seen), _compound, max_leaves=6))
+    return docs, node, [draw(clauses(seen, name)) for name in sorted(KINDS)]
 
 
 order_terms = st.lists(
@@ -248,9 +278,9 @@ def test_render_then_parse_round_trips(node: Node, spaced: bool) -> None:
 @DB_SETTINGS
 @given(scenario=scenarios(), terms=order_terms)
 def test_sql_selects_what_the_evaluator_selects(
-    engine: Engine, scenario: tuple[list[dict[str, Any]], Node], terms: list[OrderTerm]
+    engine: Engine, scenario: Scenario, terms: list[OrderTerm]
 ) -> None:
-    docs, node = scenario
+    docs, node, probes = scenario
     query = render_query(node)
     order = ",".join(("-" if t.descending else "") + ".".join(t.path) for t in terms)
     rows = [{"id": i, **doc} for i, doc in enumerate(docs)]
@@ -259,16 +289,25 @@ def test_sql_selects_what_the_evaluator_selects(
         tx = conn.begin()
         try:
             TABLE.create(conn)
-            if docs:
-                conn.execute(TABLE.insert(), [{"id": i, "data": d} for i, d in enumerate(docs)])
-            got = conn.execute(
-                select(TABLE.c.id).where(compile_filter(parse_query(query), RESOLVER))
-            )
-            assert set(got.scalars()) == set(expected), query
+            conn.execute(TABLE.insert(), [{"id": i, "data": d} for i, d in enumerate(docs)])
+            # Each clause alone too: inside && / || a wrong clause is often masked.
+            for part in [node, *_clauses_of(node), *probes]:
+                got = conn.execute(select(TABLE.c.id).where(compile_filter(part, RESOLVER)))
+                want = {r["id"] for r in EVALUATOR.filter(rows, part)}
+                assert set(got.scalars()) == want, render_query(part)
             ordered = apply_query(select(TABLE.c.id), RESOLVER, query, order, [TABLE.c.id])
             assert list(conn.execute(ordered).scalars()) == expected, (query, order)
         finally:
             tx.rollback()
+
+
+def _clauses_of(node: Node) -> list[Clause]:
+    if isinstance(node, Clause):
+        return []  # the node itself is already checked
+    found: list[Clause] = []
+    for child in node.children:
+        found.extend([child] if isinstance(child, Clause) else _clauses_of(child))
+    return found
 
 
 def _id(row: dict[str, Any]) -> int:
@@ -290,7 +329,7 @@ def odd_clauses(draw: st.DrawFn) -> str:
 
 
 @DB_SETTINGS
-@given(docs=st.lists(documents, max_size=6), query=odd_clauses())
+@given(docs=st.lists(documents(), max_size=6), query=odd_clauses())
 def test_odd_values_fail_alike_or_run_alike(
     engine: Engine, docs: list[dict[str, Any]], query: str
 ) -> None:

@@ -17,8 +17,8 @@ Semantics, decided once for SQLite, PostgreSQL and the Python evaluator:
 * BOOLEAN: ``true``/``false`` in any case, ``=`` and ``!=`` only.
 * A JSON value of the wrong JSON type (a number where text is declared, ``"now"`` where a
   date is) reads as missing, on both engines. Stored datetimes should be canonical ISO
-  forms as above: other spellings may be read differently by each engine (PostgreSQL
-  refuses impossible dates such as ``2021-02-30``).
+  forms as above (years 0001-9999); other spellings may be read differently by each
+  engine. Impossible days (``2021-02-30``) read as missing everywhere.
 """
 
 from __future__ import annotations
@@ -323,10 +323,14 @@ class JsonValue(ColumnElement[Any]):
         return self.column._from_objects
 
 
-# Canonical datetime shapes. PostgreSQL checks the exact regex before casting (a failed
-# cast would abort the query); SQLite's own parser is strict, so a GLOB on the leading
-# date and on the character set keeps out its extras ("now", spaces, julian numbers).
+# Canonical datetime shapes. PostgreSQL checks the exact regex, and that the day exists
+# (year 0, 30 February, 29 February of a common year), before casting: a failed cast
+# would abort the whole query. SQLite's parser is strict but for its extras ("now",
+# spaces, julian numbers, hour 24, which the GLOBs keep out) and impossible days (which it
+# silently rolls over: the '+0 days' round trip keeps those out).
 _PG_ISO = "^" + re.sub(r"\?P<\w+>", "", ISO_DATETIME) + "$"
+_PG_BAD_DAY = "^(0000|[0-9]{4}-(02-3|(0[469]|11)-31))"
+_PG_LEAP_DAY = "^([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29"
 _PG_OFFSET = "(Z|[+-][0-9]{2}:[0-9]{2})$"
 _GLOB_DATE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 
@@ -344,9 +348,11 @@ def _json_value_sqlite(element: JsonValue, compiler: SQLCompiler, **kw: Any) -> 
         return f"CASE WHEN {jtype} IN ('integer', 'real') THEN {value} END"
     if kind is FieldKind.BOOLEAN:
         return f"CASE {jtype} WHEN 'true' THEN 1 WHEN 'false' THEN 0 END"
+    day = f"substr({value}, 1, 10)"
     shape = (
         f"({value} GLOB '{_GLOB_DATE}' OR ({value} GLOB '{_GLOB_DATE}T[0-9][0-9]:[0-9][0-9]*'"
-        f" AND {value} NOT GLOB '*[^0-9:.TZ+-]*'))"
+        f" AND {value} NOT GLOB '*[^0-9:.TZ+-]*' AND {value} NOT GLOB '*T24*'))"
+        f" AND date({day}, '+0 days') = {day} AND {value} NOT GLOB '0000*'"
     )
     return f"CASE WHEN {jtype} = 'text' AND {shape} THEN strftime('%Y-%m-%dT%H:%M:%f', {value}) END"
 
@@ -368,11 +374,15 @@ def _json_value_postgresql(element: JsonValue, compiler: SQLCompiler, **kw: Any)
     # is read as UTC. Both become a naive UTC timestamp, then rounded to the millisecond.
     instant = (
         f"CASE WHEN {value} ~ '{_PG_OFFSET}' "
-        f"THEN CAST({value} AS TIMESTAMP) "
+        f"THEN CAST({value} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' "
         f"ELSE CAST({value} AS TIMESTAMP) END"
     )
+    shape = (
+        f"{value} ~ '{_PG_ISO}' AND {value} !~ '{_PG_BAD_DAY}' "
+        f"AND ({value} !~ '^[0-9]{{4}}-02-29' OR {value} ~ '{_PG_LEAP_DAY}')"
+    )
     return (
-        f"CASE WHEN {jtype} = 'string' AND {value} ~ '{_PG_ISO}' "
+        f"CASE WHEN {jtype} = 'string' AND {shape} "
         f"THEN date_trunc('milliseconds', ({instant}) + INTERVAL '500 microseconds') END"
     )
 
