@@ -83,7 +83,7 @@ async def list_companies(
         stmt = stmt.where(company_tags_filter(tags))
     with services.sessions() as session:
         found = views.company_page(session, stmt, offset=paging.offset, limit=paging.page_size)
-    results = [rep.company(services, row, found.connections[row.pk]) for row in found.companies]
+    results = [rep.company(services, row, found.connections[row.id]) for row in found.companies]
     return JSONBytes(envelope(request, paging, results, found.total))
 
 

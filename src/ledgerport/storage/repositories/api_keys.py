@@ -46,6 +46,11 @@ def find_by_key(session: Session, key: str) -> ApiKeyRow | None:
     return session.scalar(select(ApiKeyRow).where(ApiKeyRow.key_hash == hash_api_key(key)))
 
 
+def key_id(session: Session, key: str) -> uuid.UUID | None:
+    """The id of the key, if it exists: the per-request check, kept to one column."""
+    return session.scalar(select(ApiKeyRow.id).where(ApiKeyRow.key_hash == hash_api_key(key)))
+
+
 def delete_by_id(session: Session, key_id: uuid.UUID) -> bool:
     result = session.execute(delete(ApiKeyRow).where(ApiKeyRow.id == key_id))
     return bool(getattr(result, "rowcount", 0))

@@ -33,7 +33,6 @@ COMPANY_COLUMNS = (
     json_text(_co.tags).label("tags"),
     json_text(_co.products).label("products"),
     _co.link_nonce,
-    _co.id.label("pk"),
 )
 
 CONNECTION_COLUMNS = (
@@ -46,14 +45,13 @@ CONNECTION_COLUMNS = (
     _cx.link_nonce,
     json_text(_cx.errors).label("errors"),
     json_text(_cx.connection_info).label("connection_info"),
-    _cx.company_id.label("company_pk"),
 )
 
 
 @dataclass(frozen=True)
 class CompanyPage:
     companies: Sequence[Row[Any]]
-    connections: Mapping[uuid.UUID, list[Row[Any]]]
+    connections: Mapping[str, list[Row[Any]]]  # by company id, as text
     total: int
 
 
@@ -62,15 +60,15 @@ def count(session: Session, filtered: Select[Any]) -> int:
 
 
 def _connections_of(
-    session: Session, company_ids: list[uuid.UUID], condition: ColumnElement[bool]
-) -> dict[uuid.UUID, list[Row[Any]]]:
-    grouped: dict[uuid.UUID, list[Row[Any]]] = {cid: [] for cid in company_ids}
+    session: Session, company_ids: list[str], condition: ColumnElement[bool]
+) -> dict[str, list[Row[Any]]]:
+    grouped: dict[str, list[Row[Any]]] = {cid: [] for cid in company_ids}
     if company_ids:
         rows = session.execute(
             select(*CONNECTION_COLUMNS).where(condition).order_by(_cx.created, _cx.id)
         ).all()
         for row in rows:
-            grouped[row.company_pk].append(row)
+            grouped[row.company_id].append(row)
     return grouped
 
 
@@ -87,7 +85,7 @@ def company_page(
     # The page's connections by re-using the page's own select as a subquery: cheaper
     # than binding a hundred ids into an IN list.
     page_ids = page_select.with_only_columns(_co.id).scalar_subquery()
-    connections = _connections_of(session, [r.pk for r in rows], _cx.company_id.in_(page_ids))
+    connections = _connections_of(session, [r.id for r in rows], _cx.company_id.in_(page_ids))
     return CompanyPage(rows, connections, total)
 
 
@@ -95,7 +93,7 @@ def company(session: Session, company_id: uuid.UUID) -> tuple[Row[Any], list[Row
     row = session.execute(select(*COMPANY_COLUMNS).where(_co.id == company_id)).first()
     if row is None:
         return None
-    return row, _connections_of(session, [row.pk], _cx.company_id == row.pk)[row.pk]
+    return row, _connections_of(session, [row.id], _cx.company_id == company_id)[row.id]
 
 
 def connection_page(
