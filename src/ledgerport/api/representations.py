@@ -4,7 +4,7 @@ returns it (a company embeds its connections)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 import orjson
 
@@ -13,51 +13,8 @@ from ledgerport.domain.dates import to_codat
 from ledgerport.domain.enums import DataType, FeatureType, SourceType
 from ledgerport.domain.links import company_link_url, connection_link_url
 from ledgerport.services import Services
+from ledgerport.storage.repositories.views import CompanyView, ConnectionView
 from ledgerport.storage.tables import ApiKeyRow
-
-
-class ConnectionView(Protocol):
-    """A connection as ``storage.repositories.views`` reads it: wire-ready text."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def company_id(self) -> str: ...
-    @property
-    def platform_key(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def created(self) -> str: ...
-    @property
-    def last_sync(self) -> str | None: ...
-    @property
-    def link_nonce(self) -> str: ...
-    @property
-    def errors(self) -> str: ...
-    @property
-    def connection_info(self) -> str | None: ...
-
-
-class CompanyView(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def description(self) -> str | None: ...
-    @property
-    def created(self) -> str: ...
-    @property
-    def created_by_user_name(self) -> str | None: ...
-    @property
-    def last_sync(self) -> str | None: ...
-    @property
-    def tags(self) -> str: ...
-    @property
-    def products(self) -> str: ...
-    @property
-    def link_nonce(self) -> str: ...
 
 
 def _json(text: str | None) -> orjson.Fragment | None:

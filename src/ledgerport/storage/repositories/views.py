@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -23,6 +23,34 @@ from ledgerport.storage.tables import CompanyRow, ConnectionRow
 _co = CompanyRow.__table__.c
 _cx = ConnectionRow.__table__.c
 
+
+class CompanyView(NamedTuple):
+    """A company as the API shows it; every field already wire-ready text."""
+
+    id: str
+    name: str
+    description: str | None
+    created: str
+    last_sync: str | None
+    created_by_user_name: str | None
+    tags: str  # JSON text
+    products: str  # JSON text
+    link_nonce: str
+
+
+class ConnectionView(NamedTuple):
+    id: str
+    company_id: str
+    platform_key: str
+    status: str
+    created: str
+    last_sync: str | None
+    link_nonce: str
+    errors: str  # JSON text
+    connection_info: str | None  # JSON text
+
+
+# Column order must match the NamedTuples above (checked at import time below).
 COMPANY_COLUMNS = (
     UuidText(_co.id).label("id"),
     _co.name,
@@ -48,10 +76,14 @@ CONNECTION_COLUMNS = (
 )
 
 
+assert tuple(c.name for c in COMPANY_COLUMNS) == CompanyView._fields
+assert tuple(c.name for c in CONNECTION_COLUMNS) == ConnectionView._fields
+
+
 @dataclass(frozen=True)
 class CompanyPage:
-    companies: Sequence[Row[Any]]
-    connections: Mapping[str, list[Row[Any]]]  # by company id, as text
+    companies: Sequence[CompanyView]
+    connections: Mapping[str, list[ConnectionView]]  # by company id
     total: int
 
 
@@ -61,14 +93,13 @@ def count(session: Session, filtered: Select[Any]) -> int:
 
 def _connections_of(
     session: Session, company_ids: list[str], condition: ColumnElement[bool]
-) -> dict[str, list[Row[Any]]]:
-    grouped: dict[str, list[Row[Any]]] = {cid: [] for cid in company_ids}
+) -> dict[str, list[ConnectionView]]:
+    grouped: dict[str, list[ConnectionView]] = {cid: [] for cid in company_ids}
     if company_ids:
-        rows = session.execute(
-            select(*CONNECTION_COLUMNS).where(condition).order_by(_cx.created, _cx.id)
-        ).all()
-        for row in rows:
-            grouped[row.company_id].append(row)
+        stmt = select(*CONNECTION_COLUMNS).where(condition).order_by(_cx.created, _cx.id)
+        for row in session.connection().execute(stmt):
+            view = ConnectionView._make(row)
+            grouped[view.company_id].append(view)
     return grouped
 
 
@@ -81,7 +112,7 @@ def company_page(
     if offset >= total:
         return CompanyPage([], {}, total)
     page_select = filtered.offset(offset).limit(limit)
-    rows = session.execute(page_select.with_only_columns(*COMPANY_COLUMNS)).all()
+    rows = _companies(session, page_select)
     # The page's connections by re-using the page's own select as a subquery: cheaper
     # than binding a hundred ids into an IN list.
     page_ids = page_select.with_only_columns(_co.id).scalar_subquery()
@@ -89,24 +120,37 @@ def company_page(
     return CompanyPage(rows, connections, total)
 
 
-def company(session: Session, company_id: uuid.UUID) -> tuple[Row[Any], list[Row[Any]]] | None:
-    row = session.execute(select(*COMPANY_COLUMNS).where(_co.id == company_id)).first()
-    if row is None:
+def _companies(session: Session, stmt: Select[Any]) -> list[CompanyView]:
+    # Core execution and plain tuples: row attribute access and the ORM result layer
+    # were a measurable share of a list page.
+    result = session.connection().execute(stmt.with_only_columns(*COMPANY_COLUMNS))
+    return [CompanyView._make(row) for row in result]
+
+
+def company(
+    session: Session, company_id: uuid.UUID
+) -> tuple[CompanyView, list[ConnectionView]] | None:
+    found = _companies(session, select(_co.id).where(_co.id == company_id))
+    if not found:
         return None
+    row = found[0]
     return row, _connections_of(session, [row.id], _cx.company_id == company_id)[row.id]
+
+
+def _connections(session: Session, stmt: Select[Any]) -> list[ConnectionView]:
+    result = session.connection().execute(stmt.with_only_columns(*CONNECTION_COLUMNS))
+    return [ConnectionView._make(row) for row in result]
 
 
 def connection_page(
     session: Session, filtered: Select[Any], *, offset: int, limit: int
-) -> tuple[Sequence[Row[Any]], int]:
+) -> tuple[list[ConnectionView], int]:
     total = count(session, filtered)
     if offset >= total:
         return [], total
-    rows = session.execute(
-        filtered.with_only_columns(*CONNECTION_COLUMNS).offset(offset).limit(limit)
-    ).all()
-    return rows, total
+    return _connections(session, filtered.offset(offset).limit(limit)), total
 
 
-def connection(session: Session, connection_id: uuid.UUID) -> Row[Any] | None:
-    return session.execute(select(*CONNECTION_COLUMNS).where(_cx.id == connection_id)).first()
+def connection(session: Session, connection_id: uuid.UUID) -> ConnectionView | None:
+    found = _connections(session, select(_cx.id).where(_cx.id == connection_id))
+    return found[0] if found else None
