@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
@@ -21,7 +21,6 @@ from ledgerport.connectors.spec import Connector, NoAuth
 from ledgerport.domain import links
 from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.domain.links import COMPANY_LINK_PATH, CONNECTION_LINK_PATH
-from ledgerport.domain.tokens import new_nonce
 from ledgerport.portal import csrf
 from ledgerport.portal.templates import TEMPLATES
 from ledgerport.services import Services
@@ -132,32 +131,9 @@ def company_link_choose(
         if company is None:
             return _message(request, 403, *_BAD_LINK)
         # Reuse a connection still waiting for this platform rather than piling up new ones.
-        row = session.scalar(
-            select(ConnectionRow)
-            .where(
-                ConnectionRow.company_id == company.id,
-                ConnectionRow.platform_key == connector.key,
-                ConnectionRow.status == ConnectionStatus.PENDING_AUTH.value,
-                ConnectionRow.link_used_at.is_(None),
-            )
-            .order_by(ConnectionRow.created.desc())
-            .limit(1)
-        )
+        row = connections.pending_for_platform(session, company.id, connector.key)
         if row is None:
-            now = utcnow()
-            row = connections.add(
-                session,
-                ConnectionRow(
-                    id=uuid.uuid4(),
-                    company_id=company.id,
-                    platform_key=connector.key,
-                    status=ConnectionStatus.PENDING_AUTH.value,
-                    created=now,
-                    link_nonce=new_nonce(),
-                    link_issued_at=now,
-                    errors=[],
-                ),
-            )
+            row = connections.create_pending(session, company.id, connector.key)
         url = links.connection_link_url(
             "", services.secret, str(company.id), str(row.id), row.link_nonce
         )

@@ -100,20 +100,7 @@ def create_connection(companyId: str, body: CreateConnection, services: Services
         )
     with transaction(services.sessions) as session:
         company = load_company(session, companyId)
-        now = utcnow()
-        row = repo.add(
-            session,
-            ConnectionRow(
-                id=uuid.uuid4(),
-                company_id=company.id,
-                platform_key=connector.key,
-                status=ConnectionStatus.PENDING_AUTH.value,
-                created=now,
-                link_nonce=new_nonce(),
-                link_issued_at=now,
-                errors=[],
-            ),
-        )
+        row = repo.create_pending(session, company.id, connector.key)
         return connection_body(services, session, row.id)
 
 
