@@ -27,8 +27,8 @@ BACKENDS = [
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     if not servers.postgres_available():
-        servers.skipped["PostgreSQL (127.0.0.1:5432)"] += 1
-        pytest.skip("PostgreSQL server at 127.0.0.1:5432 is not reachable")
+        servers.skipped[servers.PG_NAME] += 1
+        pytest.skip(f"{servers.PG_NAME} is not reachable")
     name, url = servers.create_pg_database()
     upgrade(url)
     try:
@@ -41,8 +41,8 @@ def pg_url() -> Iterator[str]:
 def backend(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     if name == "postgresql" and not servers.postgres_available():
-        servers.skipped["PostgreSQL (127.0.0.1:5432)"] += 1
-        pytest.skip("PostgreSQL server at 127.0.0.1:5432 is not reachable")
+        servers.skipped[servers.PG_NAME] += 1
+        pytest.skip(f"{servers.PG_NAME} is not reachable")
     return name
 
 

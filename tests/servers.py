@@ -17,6 +17,7 @@ import psycopg
 PG_HOST = os.environ.get("LEDGERPORT_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("LEDGERPORT_TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("LEDGERPORT_TEST_PG_USER", "postgres")
+PG_NAME = f"PostgreSQL server at {PG_HOST}:{PG_PORT}"
 
 skipped: Counter[str] = Counter()
 
