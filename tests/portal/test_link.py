@@ -129,3 +129,26 @@ def test_company_link_page_creates_and_reuses_a_connection(client: TestClient) -
     assert client.post(path, data={**form, "platformKey": "gbol"}).status_code == 400
     assert client.post(path, data={**form, "token": "bad"}).status_code == 403
     assert client.get(urlsplit(company["redirect"]).path + "?token=bad").status_code == 403
+
+
+def test_link_returns_to_the_profile_redirect_url(client: TestClient) -> None:
+    client.put(
+        "/profile",
+        json={
+            "name": "Lendco",
+            "redirectUrl": "https://lendco.example/done?c={companyId}&x={connectionId}"
+            "&p={platform}&s={statusCode}&n={platformName}",
+        },
+    )
+    company, conn = _new_connection(client)
+    page = client.get(_relative(conn["linkUrl"]))
+    otp = urlsplit(conn["linkUrl"]).query.removeprefix("otp=")
+    done = client.post(
+        urlsplit(conn["linkUrl"]).path,
+        data={"otp": otp, "csrf_token": _csrf(page.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == (
+        f"https://lendco.example/done?c={company['id']}&x={conn['id']}&p=mqjo&s=200&n=Sandbox"
+    )

@@ -142,3 +142,53 @@ def test_errors_are_typed(sdk: CodatPlatform, base_url: str) -> None:
     with pytest.raises(errors.ErrorMessage) as unauthorized:
         anonymous.companies.list()
     assert unauthorized.value.data.status_code == 401
+
+
+def test_profile_and_sync_settings(sdk: CodatPlatform) -> None:
+    profile = sdk.settings.get_profile()
+    assert profile.name == "ledgerport"
+    updated = sdk.settings.update_profile(
+        request={"name": "Lendco", "redirect_url": "https://lendco.example/done"}
+    )
+    assert updated.redirect_url == "https://lendco.example/done"
+
+    defaults = sdk.settings.get_sync_settings()
+    assert defaults.settings
+    sdk.settings.update_sync_settings(
+        request={
+            "client_id": defaults.client_id,
+            "overrides_defaults": True,
+            "settings": [
+                {
+                    "data_type": "invoices",
+                    "fetch_on_first_link": True,
+                    "sync_schedule": 1,
+                    "sync_order": 0,
+                }
+            ],
+        }
+    )
+    hourly = {s.data_type: s.sync_schedule for s in sdk.settings.get_sync_settings().settings}
+    assert hourly["invoices"] == 1
+
+    company = sdk.companies.create(request={"name": "Sync Co"})
+    sdk.companies.set_company_sync_settings(
+        request={
+            "company_id": company.id,
+            "request_body": {
+                "company_id": company.id,
+                "overrides_defaults": True,
+                "settings": [
+                    {
+                        "data_type": "bills",
+                        "fetch_on_first_link": True,
+                        "sync_schedule": 168,
+                        "sync_order": 0,
+                    }
+                ],
+            },
+        }
+    )
+    own = sdk.companies.get_company_sync_settings(request={"company_id": company.id})
+    assert own.overrides_defaults is True
+    assert {s.data_type: s.sync_schedule for s in own.settings}["bills"] == 168

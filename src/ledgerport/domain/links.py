@@ -7,6 +7,7 @@ serves them, and neither of those layers may import the other.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 from ledgerport.domain.tokens import link_token, link_token_matches
 
@@ -57,3 +58,28 @@ def connection_token_state(
     if now - issued_at > ttl:
         return "expired"
     return "valid"
+
+
+REDIRECT_PLACEHOLDERS = (
+    "clientId",
+    "companyId",
+    "connectionId",
+    "integrationId",
+    "sourceId",
+    "platform",
+    "platformName",
+    "sourceType",
+    "statusCode",
+    "statusText",
+    "errorMessage",
+)
+
+
+def fill_redirect(template: str, values: dict[str, str]) -> str:
+    """The profile's ``redirectUrl`` with Codat's reserved ``{placeholders}`` filled in
+    (URL-encoded); unknown braces are left as they are."""
+    url = template
+    for name in REDIRECT_PLACEHOLDERS:
+        if name in values:
+            url = url.replace("{" + name + "}", quote(values[name], safe=""))
+    return url

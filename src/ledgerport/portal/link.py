@@ -25,7 +25,7 @@ from ledgerport.portal import csrf
 from ledgerport.portal.templates import TEMPLATES
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import companies, connections
+from ledgerport.storage.repositories import companies, connections, settings
 from ledgerport.storage.tables import CompanyRow, ConnectionRow
 from ledgerport.storage.types import utcnow
 
@@ -241,11 +241,28 @@ def connection_link_authorize(
         )
         if getattr(result, "rowcount", 0) != 1:
             return _message(request, *_STATE_PAGES["used"])
-        name = connector.name
+        profile = settings.profile(session)
+        redirect = profile.redirect_url
+        values = {
+            "clientId": str(profile.client_id),
+            "companyId": str(row.company_id),
+            "connectionId": str(row.id),
+            "integrationId": str(connector.integration_id),
+            "sourceId": str(connector.source_id),
+            "platform": connector.key,
+            "platformName": connector.name,
+            "sourceType": connector.source_type.value,
+            "statusCode": "200",
+            "statusText": "Linked",
+            "errorMessage": "",
+        }
+    if redirect:
+        # Back to the client's app, as Codat's Link does (Profile redirectUrl).
+        return RedirectResponse(links.fill_redirect(redirect, values), status_code=303)
     return _message(
         request,
         200,
-        f"{name} connected",
+        f"{connector.name} connected",
         "You can close this window. The business you are sharing with can now see your data.",
         tone="muted",
     )

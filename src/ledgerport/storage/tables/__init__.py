@@ -5,5 +5,14 @@ from ledgerport.storage.tables.base import Base
 from ledgerport.storage.tables.companies import CompanyRow
 from ledgerport.storage.tables.connections import ConnectionRow
 from ledgerport.storage.tables.idempotency import IdempotencyRow
+from ledgerport.storage.tables.settings import ProfileRow, SyncSettingsRow
 
-__all__ = ["ApiKeyRow", "Base", "CompanyRow", "ConnectionRow", "IdempotencyRow"]
+__all__ = [
+    "ApiKeyRow",
+    "Base",
+    "CompanyRow",
+    "ConnectionRow",
+    "IdempotencyRow",
+    "ProfileRow",
+    "SyncSettingsRow",
+]
