@@ -19,6 +19,9 @@ PG_PORT = int(os.environ.get("LEDGERPORT_TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("LEDGERPORT_TEST_PG_USER", "postgres")
 PG_NAME = f"PostgreSQL server at {PG_HOST}:{PG_PORT}"
 
+REDIS_URL = os.environ.get("LEDGERPORT_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_NAME = f"Redis server at {REDIS_URL.rsplit('/', 1)[0].removeprefix('redis://')}"
+
 skipped: Counter[str] = Counter()
 
 
@@ -52,3 +55,13 @@ def drop_pg_database(name: str) -> None:
         host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
     ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@functools.cache
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping())
+    except redis.RedisError:
+        return False

@@ -21,6 +21,7 @@ from ledgerport.config import Settings
 from ledgerport.portal import link, logos
 from ledgerport.portal.templates import STATIC_DIR
 from ledgerport.services import Services
+from ledgerport.sync.jobs import make_queue, register_tasks, start_in_process
 
 DESCRIPTION = (
     "A self-hosted, Codat-compatible API for small-business accounting data. "
@@ -32,11 +33,23 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     services = services or Services.build(settings or Settings())
     owns_services = settings is not None or services is None
 
+    queue = make_queue(
+        services.settings.queue_url, services.settings.data_dir, services.settings.queue_name
+    )
+    tasks = register_tasks(queue, services)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if owns_services:
-            services.close()
+        consumer = None
+        if services.settings.runs_jobs_in_process:
+            consumer = start_in_process(queue, services.settings.job_workers)
+        try:
+            yield
+        finally:
+            if consumer is not None:
+                consumer.stop(graceful=True)
+            if owns_services:
+                services.close()
 
     app = FastAPI(
         title="ledgerport",
@@ -46,6 +59,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         default_response_class=JSONBytes,
     )
     app.state.services = services
+    app.state.queue = queue
+    app.state.tasks = tasks
     app.state.settings = services.settings
     errors.install(app)
 

@@ -83,6 +83,25 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     )
 
 
+@main.command()
+@click.option("--workers", default=None, type=int, help="Worker threads (LEDGERPORT_JOB_WORKERS).")
+def worker(workers: int | None) -> None:
+    """Run background jobs from the queue (LEDGERPORT_QUEUE_URL) until stopped."""
+    from ledgerport.services import Services
+    from ledgerport.sync.jobs import make_queue, register_tasks, run_worker
+
+    settings = _settings()
+    upgrade(settings.resolved_database_url)
+    services = Services.build(settings)
+    try:
+        queue = make_queue(settings.queue_url, settings.data_dir, settings.queue_name)
+        register_tasks(queue, services)
+        click.echo(f"ledgerport worker on {settings.queue_url or 'the embedded SQLite queue'}")
+        run_worker(queue, workers or settings.job_workers)
+    finally:
+        services.close()
+
+
 @main.group()
 def apikey() -> None:
     """Create, list and revoke API keys."""

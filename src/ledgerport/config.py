@@ -43,6 +43,24 @@ class Settings(BaseSettings):
     idempotency_ttl_minutes: int = Field(default=90, ge=1)
     max_api_keys: int = Field(default=10, ge=1, description="Codat allows 10 keys per client.")
     service_name: str = Field(default="PublicApi", description="`service` in error bodies.")
+    queue_url: str | None = Field(
+        default=None,
+        description="Job queue: unset = SQLite in data_dir (jobs survive restarts); "
+        "redis://host:port/db to share jobs with `ledgerport worker` processes.",
+    )
+    jobs_in_process: bool | None = Field(
+        default=None,
+        description="Run job workers inside `ledgerport serve`. Default: yes with the "
+        "embedded queue, no when LEDGERPORT_QUEUE_URL is set (run `ledgerport worker`).",
+    )
+    job_workers: int = Field(default=2, ge=1, le=64)
+    queue_name: str = Field(
+        default="ledgerport", description="Queue name, to share one Redis between installs."
+    )
+
+    @property
+    def runs_jobs_in_process(self) -> bool:
+        return self.queue_url is None if self.jobs_in_process is None else self.jobs_in_process
 
     @computed_field  # type: ignore[prop-decorator]
     @property

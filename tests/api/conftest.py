@@ -21,6 +21,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         secret_key=SecretStr("test-secret-key-not-for-production"),
         base_url="http://testserver",
+        jobs_in_process=False,  # job tests start their own consumers
     )
 
 

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from ledgerport.storage.tables import IdempotencyRow
 
 
-def purge_expired(session: Session, older_than: datetime) -> None:
-    session.execute(delete(IdempotencyRow).where(IdempotencyRow.created < older_than))
+def purge_expired(session: Session, older_than: datetime) -> int:
+    result = session.execute(delete(IdempotencyRow).where(IdempotencyRow.created < older_than))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def claim(session: Session, row: IdempotencyRow) -> IdempotencyRow | None:

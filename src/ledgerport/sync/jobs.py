@@ -1,0 +1,96 @@
+"""Background jobs on huey.
+
+Why huey: it is maintained, small and pure Python, and it is the one mainstream queue
+with a SQLite backend, so the embedded default (`make run`) needs no extra service and
+queued jobs survive a restart in ``data/queue.db``; the same tasks run unchanged over
+Redis with separate ``ledgerport worker`` processes when ``LEDGERPORT_QUEUE_URL`` is a
+``redis://`` URL. (dramatiq and procrastinate each need a server; RQ needs Redis.)
+
+Tasks close over the running ``Services``, so they are registered per queue instance by
+:func:`register_tasks` rather than by module-level decorators bound to a global.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from huey import RedisHuey, SqliteHuey, crontab
+from huey.api import Huey, TaskWrapper
+from huey.consumer import Consumer
+
+from ledgerport.errors import LedgerportError
+from ledgerport.services import Services
+from ledgerport.storage.repositories import idempotency
+from ledgerport.storage.types import utcnow
+
+
+class QueueConfigurationError(LedgerportError):
+    """``LEDGERPORT_QUEUE_URL`` names a queue we cannot use."""
+
+
+def make_queue(queue_url: str | None, data_dir: Path, name: str = "ledgerport") -> Huey:
+    """The queue the settings ask for: SQLite in the data directory by default."""
+    if not queue_url:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey(name, filename=str(data_dir / "queue.db"), utc=True)
+    if queue_url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey(name, url=queue_url, utc=True)
+    raise QueueConfigurationError(
+        f"LEDGERPORT_QUEUE_URL must be a redis:// URL (or unset for the embedded SQLite "
+        f"queue); got {queue_url.split(':', 1)[0]}://..."
+    )
+
+
+@dataclass(frozen=True)
+class Tasks:
+    """The registered tasks; call ``.purge_idempotency_keys()`` to enqueue one."""
+
+    purge_idempotency_keys: TaskWrapper
+
+
+def register_tasks(huey: Huey, services: Services) -> Tasks:
+    ttl = timedelta(minutes=services.settings.idempotency_ttl_minutes)
+
+    def purge_idempotency_keys() -> int:
+        """Forget Idempotency-Key responses older than the replay window."""
+        with services.sessions() as session, session.begin():
+            return idempotency.purge_expired(session, utcnow() - ttl)
+
+    purge = huey.task(name="purge_idempotency_keys")(purge_idempotency_keys)
+    huey.periodic_task(crontab(minute="*/15"), name="purge_idempotency_keys_periodic")(
+        purge_idempotency_keys
+    )
+    return Tasks(purge_idempotency_keys=purge)
+
+
+class InProcessConsumer(Consumer):  # type: ignore[misc]
+    """A consumer running inside the API server's process, on threads.
+
+    The server owns the process's signals (uvicorn's graceful shutdown), so unlike the
+    standalone consumer this one installs no signal handlers; the app's lifespan stops it.
+    """
+
+    def _set_signal_handlers(self) -> None:
+        return None
+
+
+def start_in_process(huey: Huey, workers: int = 2) -> InProcessConsumer:
+    consumer = InProcessConsumer(
+        huey,
+        workers=workers,
+        worker_type="thread",
+        periodic=True,
+        max_delay=2.0,
+        shutdown_timeout=10,
+    )
+    consumer.start()
+    return consumer
+
+
+def run_worker(huey: Huey, workers: int) -> Any:
+    """Run a standalone consumer until SIGINT/SIGTERM (``ledgerport worker``)."""
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    return consumer.run()
