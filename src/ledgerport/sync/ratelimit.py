@@ -1,0 +1,81 @@
+"""Call budgets per connection, one window per limit a platform documents.
+
+Connectors declare their limits (e.g. Xero: 60 calls a minute, 5,000 a day per tenant);
+the engine asks the budget before every call and waits the time it names, so we stay
+inside the limits instead of learning them from 429s. When a platform still answers 429,
+:meth:`CallBudget.pause` honours its ``Retry-After`` for every caller of that budget.
+
+Each limit is a sliding window of the last ``calls`` timestamps, not a token bucket: a
+bucket that starts full allows nearly twice the limit in the first period (a full burst,
+then the refill), which is exactly what trips a platform's "60 per rolling minute".
+
+The clock is injected, so tests time-travel instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limit:
+    """``calls`` per ``per_seconds``, e.g. Limit(60, 60) for 60 a minute."""
+
+    calls: int
+    per_seconds: float
+
+    def __post_init__(self) -> None:
+        if self.calls < 1 or self.per_seconds <= 0:
+            raise ValueError("a limit needs at least one call over a positive period")
+
+
+class SlidingWindow:
+    def __init__(self, limit: Limit) -> None:
+        self.limit = limit
+        self.calls: deque[float] = deque()
+
+    def wait_time(self, now: float) -> float:
+        """Seconds until one more call fits in the window (0 if it fits now)."""
+        horizon = now - self.limit.per_seconds
+        while self.calls and self.calls[0] <= horizon:
+            self.calls.popleft()
+        if len(self.calls) < self.limit.calls:
+            return 0.0
+        return self.calls[0] - horizon
+
+    def record(self, now: float) -> None:
+        self.calls.append(now)
+
+
+class CallBudget:
+    """All of one connection's limits together; thread-safe.
+
+    :meth:`reserve` counts the call against every limit at once, or against none, and
+    returns how long to wait before asking again (0 means: go ahead, it is counted).
+    """
+
+    def __init__(self, limits: Sequence[Limit], clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._windows = [SlidingWindow(limit) for limit in limits]
+        self._paused_until = clock()
+
+    def reserve(self) -> float:
+        with self._lock:
+            now = self._clock()
+            wait = max([self._paused_until - now, *(w.wait_time(now) for w in self._windows)])
+            if wait > 0:
+                return wait
+            for window in self._windows:
+                window.record(now)
+            return 0.0
+
+    def pause(self, seconds: float) -> None:
+        """The platform said to stop for ``seconds`` (a 429's Retry-After): nobody using
+        this budget calls before then."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
