@@ -1,0 +1,23 @@
+"""Files attached to a record (invoices, bills, customers, ...).
+
+Attachments are not a data type of their own: they are listed under their parent record,
+so there is no ``metadata`` or ``supplementalData``. Codat's schema does give them
+modified dates, which is what tells a client a file changed.
+"""
+
+from __future__ import annotations
+
+from ledgerport.domain.accounting.fields import DateTime, Omittable
+from ledgerport.domain.accounting.metadata import ModifiedDates
+
+
+class Attachment(ModifiedDates):
+    """``fileSize`` is in bytes; ``includeWhenSent`` says whether the platform attaches
+    the file when it emails the parent document."""
+
+    id: Omittable[str] = None
+    name: str | None = None
+    contentType: str | None = None
+    dateCreated: Omittable[DateTime] = None
+    fileSize: int | None = None
+    includeWhenSent: Omittable[bool] = None
