@@ -5,6 +5,7 @@ from ledgerport.storage.tables.base import Base
 from ledgerport.storage.tables.companies import CompanyRow
 from ledgerport.storage.tables.connections import ConnectionRow
 from ledgerport.storage.tables.idempotency import IdempotencyRow
+from ledgerport.storage.tables.records import DatasetRow, RecordRow
 from ledgerport.storage.tables.settings import ProfileRow, SyncSettingsRow
 
 __all__ = [
@@ -12,7 +13,9 @@ __all__ = [
     "Base",
     "CompanyRow",
     "ConnectionRow",
+    "DatasetRow",
     "IdempotencyRow",
     "ProfileRow",
+    "RecordRow",
     "SyncSettingsRow",
 ]

@@ -1,0 +1,209 @@
+"""The data API: every standard data type, paged, queried and ordered, served from the
+records store. One pair of routes per data type, generated from the domain registry so
+a data type added there is served here.
+
+Records go out as stored JSON text (``orjson.Fragment``), never re-validated record by
+record: the envelope is the only JSON built per request.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from pydantic import create_model
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from ledgerport.api.deps import ServicesDep
+from ledgerport.api.models.common import ERROR_RESPONSES, PagingInfo
+from ledgerport.api.paging import PageDep, PageRequest, envelope
+from ledgerport.api.responses import JSONBytes
+from ledgerport.api.routes.companies import load_company
+from ledgerport.api.routes.connections import load_connection
+from ledgerport.domain.accounting.registry import MODELS, URL_SEGMENTS, queryable_paths
+from ledgerport.domain.enums import DataType
+from ledgerport.errors import ConflictError, NotFoundError
+from ledgerport.services import Services
+from ledgerport.storage.query import FieldKind, JsonDocumentResolver, apply_query
+from ledgerport.storage.repositories import records
+from ledgerport.storage.tables import RecordRow
+
+router = APIRouter(tags=["Data"], responses=ERROR_RESPONSES)
+
+_KINDS = {
+    "string": FieldKind.STRING,
+    "number": FieldKind.NUMBER,
+    "datetime": FieldKind.DATETIME,
+    "boolean": FieldKind.BOOLEAN,
+}
+
+
+@functools.cache
+def resolver(data_type: DataType) -> JsonDocumentResolver:
+    model = MODELS[data_type]
+    kinds = {path: _KINDS[kind] for path, kind in queryable_paths(model).items()}
+    return JsonDocumentResolver(model.__name__, RecordRow.data.expression, kinds)
+
+
+def _not_pulled(data_type: DataType) -> ConflictError:
+    return ConflictError(
+        f"The data set has not been requested: {data_type.value} has not been pulled for "
+        "this company yet. Queue a refresh, then read it once the pull completes."
+    )
+
+
+def _scope(
+    session: Session, company_id: str, connection_id: str | None
+) -> tuple[uuid.UUID, uuid.UUID | None]:
+    """The company, and the connection when the path names one (404 if either is unknown)."""
+    if connection_id is None:
+        return load_company(session, company_id).id, None
+    connection = load_connection(session, company_id, connection_id)
+    return connection.company_id, connection.id
+
+
+def _list(
+    data_type: DataType,
+    request: Request,
+    services: Services,
+    paging: PageRequest,
+    company_id: str,
+    connection_id: str | None,
+) -> Response:
+    with services.sessions() as session:
+        company_uuid, scope_connection = _scope(session, company_id, connection_id)
+        if not records.has_dataset(session, company_uuid, data_type.value, scope_connection):
+            raise _not_pulled(data_type)
+        stmt = apply_query(
+            records.scope(company_uuid, data_type.value, scope_connection),
+            resolver(data_type),
+            paging.query,
+            paging.order_by,
+            default_order=(RecordRow.modified_date.expression, RecordRow.record_id.expression),
+        )
+        texts, total = records.page_text(
+            session, stmt, offset=paging.offset, limit=paging.page_size
+        )
+    results = [orjson.Fragment(text) for text in texts]
+    return JSONBytes(envelope(request, paging, results, total))
+
+
+def _get(
+    data_type: DataType,
+    services: Any,
+    company_id: str,
+    record_id: str,
+    connection_id: str | None,
+) -> Response:
+    with services.sessions() as session:
+        company = load_company(session, company_id)
+        scope_connection: uuid.UUID | None = None
+        if connection_id is not None:
+            scope_connection = load_connection(session, company_id, connection_id).id
+        if not records.has_dataset(session, company.id, data_type.value, scope_connection):
+            raise _not_pulled(data_type)
+        text = records.one_text(session, company.id, data_type.value, record_id, scope_connection)
+    if text is None:
+        raise NotFoundError(f"No {data_type.value} record with id {record_id}.")
+    return JSONBytes(orjson.Fragment(text))
+
+
+def _add_routes(data_type: DataType) -> None:
+    segment = URL_SEGMENTS[data_type]
+    model = MODELS[data_type]
+    name = model.__name__
+
+    page_model = create_model(f"{name}Page", __base__=PagingInfo, results=(list[model], ...))  # type: ignore[valid-type]
+
+    async def list_company(
+        companyId: str, request: Request, services: ServicesDep, paging: PageDep
+    ) -> Response:
+        return _list(data_type, request, services, paging, companyId, None)
+
+    async def list_connection(
+        companyId: str, connectionId: str, request: Request, services: ServicesDep, paging: PageDep
+    ) -> Response:
+        return _list(data_type, request, services, paging, companyId, connectionId)
+
+    async def get_company(companyId: str, recordId: str, services: ServicesDep) -> Response:
+        return _get(data_type, services, companyId, recordId, None)
+
+    async def get_connection(
+        companyId: str, connectionId: str, recordId: str, services: ServicesDep
+    ) -> Response:
+        return _get(data_type, services, companyId, recordId, connectionId)
+
+    base = f"/companies/{{companyId}}/data/{segment}"
+    conn_base = f"/companies/{{companyId}}/connections/{{connectionId}}/data/{segment}"
+    summary = f"List {segment}"
+    router.add_api_route(
+        base,
+        list_company,
+        methods=["GET"],
+        response_model=page_model,
+        response_class=JSONBytes,
+        operation_id=f"list-{segment}",
+        summary=summary,
+    )
+    router.add_api_route(
+        conn_base,
+        list_connection,
+        methods=["GET"],
+        response_model=page_model,
+        response_class=JSONBytes,
+        operation_id=f"list-connection-{segment}",
+        summary=summary,
+    )
+    router.add_api_route(
+        f"{base}/{{recordId}}",
+        get_company,
+        methods=["GET"],
+        response_model=model,
+        response_class=JSONBytes,
+        operation_id=f"get-{segment}",
+        summary=f"Get {name}",
+    )
+    router.add_api_route(
+        f"{conn_base}/{{recordId}}",
+        get_connection,
+        methods=["GET"],
+        response_model=model,
+        response_class=JSONBytes,
+        operation_id=f"get-connection-{segment}",
+        summary=f"Get {name}",
+    )
+
+
+for _data_type in MODELS:
+    if _data_type is not DataType.COMPANY:
+        _add_routes(_data_type)
+
+
+@router.get(
+    "/companies/{companyId}/data/info",
+    response_class=JSONBytes,
+    response_model=MODELS[DataType.COMPANY],
+    operation_id="get-company-info",
+    summary="Get company info",
+)
+async def get_company_info(companyId: str, services: ServicesDep) -> Response:
+    """The company's own details as its accounting platform holds them."""
+    with services.sessions() as session:
+        company = load_company(session, companyId)
+        if not records.has_dataset(session, company.id, DataType.COMPANY.value):
+            raise _not_pulled(DataType.COMPANY)
+        texts, _ = records.page_text(
+            session,
+            records.scope(company.id, DataType.COMPANY.value).order_by(
+                RecordRow.modified_date.desc()
+            ),
+            offset=0,
+            limit=1,
+        )
+    if not texts:
+        raise NotFoundError("The platform returned no company information.")
+    return JSONBytes(orjson.Fragment(texts[0]))

@@ -1,0 +1,190 @@
+"""The records store: batched, change-detecting writes and pass-through reads.
+
+Writes take Codat-shaped documents from the pull engine. A document whose content
+(everything but ``modifiedDate``) is unchanged is left alone, so ``modifiedDate`` means
+"when we last changed it" and ``modifiedDate>=X`` finds exactly what changed. Reads
+return the stored JSON text untouched, for the API to splice into its envelope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Select, Text, and_, cast, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from ledgerport.domain.dates import to_codat
+from ledgerport.storage.tables import DatasetRow, RecordRow
+
+_rec = RecordRow.__table__.c
+
+
+def content_hash(document: Mapping[str, Any]) -> str:
+    """Hash of a document's content, ignoring the timestamp we ourselves maintain."""
+    content = {k: v for k, v in document.items() if k != "modifiedDate"}
+    return hashlib.blake2b(
+        orjson.dumps(content, option=orjson.OPT_SORT_KEYS), digest_size=16
+    ).hexdigest()
+
+
+@dataclass
+class BatchResult:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+def save_batch(
+    session: Session,
+    *,
+    company_id: uuid.UUID,
+    connection_id: uuid.UUID,
+    data_type: str,
+    documents: Sequence[Mapping[str, Any]],
+    now: datetime,
+) -> BatchResult:
+    """Insert new documents and replace changed ones (by their ``id``), in the caller's
+    transaction: two statements and one round of writes per batch, whatever its size."""
+    result = BatchResult()
+    if not documents:
+        return result
+    ids = [str(doc["id"]) for doc in documents]
+    existing: dict[str, str] = dict(
+        session.execute(
+            select(_rec.record_id, _rec.content_hash).where(
+                _rec.connection_id == connection_id,
+                _rec.data_type == data_type,
+                _rec.record_id.in_(ids),
+            )
+        ).all()
+    )
+    stamp = to_codat(now)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for record_id, document in zip(ids, documents, strict=True):
+        digest = content_hash(document)
+        known = existing.get(record_id)
+        if known == digest:
+            result.unchanged += 1
+            continue
+        row = {
+            "connection_id": connection_id,
+            "data_type": data_type,
+            "record_id": record_id,
+            "company_id": company_id,
+            "data": {**document, "modifiedDate": stamp},
+            "content_hash": digest,
+            "modified_date": now,
+            "is_deleted": bool((document.get("metadata") or {}).get("isDeleted")),
+        }
+        if known is None:
+            inserts.append(row)
+            result.created += 1
+        else:
+            updates.append(row)
+            result.changed += 1
+    if inserts:
+        session.execute(insert(RecordRow), inserts)
+    for row in updates:
+        session.execute(
+            update(RecordRow)
+            .where(
+                RecordRow.connection_id == connection_id,
+                RecordRow.data_type == data_type,
+                RecordRow.record_id == row["record_id"],
+            )
+            .values(
+                data=row["data"],
+                content_hash=row["content_hash"],
+                modified_date=now,
+                is_deleted=row["is_deleted"],
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return result
+
+
+def mark_dataset(
+    session: Session,
+    *,
+    company_id: uuid.UUID,
+    connection_id: uuid.UUID,
+    data_type: str,
+    now: datetime,
+) -> None:
+    """Record that the data type has been pulled for the connection (reads stop being 409)."""
+    row = session.get(DatasetRow, (connection_id, data_type))
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(RecordRow)
+            .where(RecordRow.connection_id == connection_id, RecordRow.data_type == data_type)
+        )
+        or 0
+    )
+    if row is None:
+        session.add(
+            DatasetRow(
+                connection_id=connection_id,
+                data_type=data_type,
+                company_id=company_id,
+                last_pulled=now,
+                record_count=count,
+            )
+        )
+    else:
+        row.last_pulled, row.record_count = now, count
+    session.flush()
+
+
+def has_dataset(
+    session: Session, company_id: uuid.UUID, data_type: str, connection_id: uuid.UUID | None = None
+) -> bool:
+    condition = and_(DatasetRow.company_id == company_id, DatasetRow.data_type == data_type)
+    if connection_id is not None:
+        condition = and_(condition, DatasetRow.connection_id == connection_id)
+    return session.scalar(select(DatasetRow.data_type).where(condition).limit(1)) is not None
+
+
+def scope(
+    company_id: uuid.UUID, data_type: str, connection_id: uuid.UUID | None = None
+) -> Select[Any]:
+    """The select the API filters, orders and pages: one company's records of one type."""
+    stmt = select(RecordRow).where(_rec.company_id == company_id, _rec.data_type == data_type)
+    if connection_id is not None:
+        stmt = stmt.where(_rec.connection_id == connection_id)
+    return stmt
+
+
+def page_text(
+    session: Session, filtered: Select[Any], *, offset: int, limit: int
+) -> tuple[list[str], int]:
+    """The documents of one page as stored JSON text, and the filtered total."""
+    total = (
+        session.scalar(select(func.count()).select_from(filtered.order_by(None).subquery())) or 0
+    )
+    if offset >= total:
+        return [], total
+    stmt = filtered.with_only_columns(cast(_rec.data, Text())).offset(offset).limit(limit)
+    return list(session.connection().execute(stmt).scalars()), total
+
+
+def one_text(
+    session: Session,
+    company_id: uuid.UUID,
+    data_type: str,
+    record_id: str,
+    connection_id: uuid.UUID | None = None,
+) -> str | None:
+    stmt = scope(company_id, data_type, connection_id).where(_rec.record_id == record_id)
+    return (
+        session.connection()
+        .execute(stmt.with_only_columns(cast(_rec.data, Text())).limit(1))
+        .scalar()
+    )

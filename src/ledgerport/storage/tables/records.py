@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ledgerport.storage.tables.base import Base
+from ledgerport.storage.types import UTCDateTime, json_type
+
+
+class RecordRow(Base):
+    """One standard-model record (an invoice, a supplier...) as Codat shows it.
+
+    ``data`` is the whole Codat-shaped document, served as stored; the columns beside it
+    are what the store itself needs: identity, change detection and ordering.
+    """
+
+    __tablename__ = "records"
+
+    connection_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("connections.id", ondelete="CASCADE"), primary_key=True
+    )
+    data_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    company_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("companies.id", ondelete="CASCADE")
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(json_type())
+    # blake2b of the document without modifiedDate: a record "changes" (and gets a new
+    # modifiedDate) only when its content does.
+    content_hash: Mapped[str] = mapped_column(String(32))
+    modified_date: Mapped[datetime] = mapped_column(UTCDateTime)
+    is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index(
+            "ix_records_company_type_modified",
+            "company_id",
+            "data_type",
+            "modified_date",
+            "record_id",
+        ),
+    )
+
+
+class DatasetRow(Base):
+    """That a data type has been pulled for a connection, and when: reads of a data type
+    never pulled are Codat's 409."""
+
+    __tablename__ = "datasets"
+
+    connection_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("connections.id", ondelete="CASCADE"), primary_key=True
+    )
+    data_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    company_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    last_pulled: Mapped[datetime] = mapped_column(UTCDateTime)
+    record_count: Mapped[int] = mapped_column(Integer)
