@@ -8,8 +8,12 @@ platform supports is always what the code actually does.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
 
+from ledgerport.connectors.paging import Paginator, Single
 from ledgerport.domain.enums import DataType, FeatureState, FeatureType, SourceType
 
 # Stable ids derived from the platform key, so integrationId/sourceId survive restarts
@@ -63,6 +67,47 @@ class DataTypeSupport:
 
 
 @dataclass(frozen=True)
+class FetchedPage:
+    """One page from the platform: its raw records and what paging needs to go on."""
+
+    records: Sequence[Mapping[str, Any]]
+    body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class SourceReader(Protocol):
+    """A connection's way of fetching one page of one stream. Connectors build it from
+    the connection's credentials; it talks to the platform and never to our database.
+    It raises the errors in ``connectors.errors``."""
+
+    def fetch(
+        self, stream: ReadStream, params: Mapping[str, str], since: datetime | None
+    ) -> FetchedPage: ...
+
+
+@dataclass(frozen=True)
+class ReadStream:
+    """How one data type is read: how it pages, how a record becomes our model, and
+    whether the platform can give only what changed since a moment (incremental)."""
+
+    data_type: DataType
+    to_standard: Callable[[Mapping[str, Any]], dict[str, Any]]
+    paginator: Paginator = field(default_factory=Single)
+    path: str = ""
+    incremental: bool = False
+    state: FeatureState = FeatureState.RELEASE
+
+
+@dataclass(frozen=True)
+class ReaderContext:
+    """What a reader factory gets: the connection's identity and settings."""
+
+    company_id: str
+    connection_id: str
+    connection_info: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Branding:
     colour: str  # CSS colour of the logo badge and Link button
     initials: str
@@ -83,6 +128,8 @@ class Connector:
     # cannot yet authorize is shown as not linkable rather than pretending to work.
     linkable: bool = False
     description: str = ""
+    reads: tuple[ReadStream, ...] = ()
+    reader: Callable[[ReaderContext], SourceReader] | None = None
 
     @property
     def integration_id(self) -> uuid.UUID:
@@ -92,7 +139,13 @@ class Connector:
     def source_id(self) -> uuid.UUID:
         return uuid.uuid5(_ID_NAMESPACE, f"source:{self.key}")
 
+    def stream(self, data_type: DataType) -> ReadStream | None:
+        return next((s for s in self.reads if s.data_type is data_type), None)
+
     def feature_state(self, data_type: DataType, feature: FeatureType) -> FeatureState:
+        stream = self.stream(data_type)
+        if feature is FeatureType.GET and stream is not None and self.reader is not None:
+            return stream.state
         for support in self.supports:
             if support.data_type is data_type and feature in support.features:
                 return support.state

@@ -188,3 +188,55 @@ def one_text(
         .execute(stmt.with_only_columns(cast(_rec.data, Text())).limit(1))
         .scalar()
     )
+
+
+def mark_missing_deleted(
+    session: Session,
+    *,
+    connection_id: uuid.UUID,
+    data_type: str,
+    seen: set[str],
+    now: datetime,
+) -> int:
+    """After a full pull: records the platform no longer returned are kept but flagged
+    ``metadata.isDeleted`` (Codat's behaviour), with a new ``modifiedDate``."""
+    current = (
+        session.execute(
+            select(_rec.record_id).where(
+                _rec.connection_id == connection_id,
+                _rec.data_type == data_type,
+                _rec.is_deleted.is_(False),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    missing = [record_id for record_id in current if record_id not in seen]
+    stamp = to_codat(now)
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        rows = session.execute(
+            select(_rec.record_id, _rec.data).where(
+                _rec.connection_id == connection_id,
+                _rec.data_type == data_type,
+                _rec.record_id.in_(chunk),
+            )
+        ).all()
+        for record_id, data in rows:
+            document = {**data, "metadata": {**(data.get("metadata") or {}), "isDeleted": True}}
+            session.execute(
+                update(RecordRow)
+                .where(
+                    RecordRow.connection_id == connection_id,
+                    RecordRow.data_type == data_type,
+                    RecordRow.record_id == record_id,
+                )
+                .values(
+                    data={**document, "modifiedDate": stamp},
+                    content_hash=content_hash(document),
+                    modified_date=now,
+                    is_deleted=True,
+                )
+                .execution_options(synchronize_session=False)
+            )
+    return len(missing)

@@ -5,6 +5,7 @@ from ledgerport.storage.tables.base import Base
 from ledgerport.storage.tables.companies import CompanyRow
 from ledgerport.storage.tables.connections import ConnectionRow
 from ledgerport.storage.tables.idempotency import IdempotencyRow
+from ledgerport.storage.tables.pulls import PullOperationRow
 from ledgerport.storage.tables.records import DatasetRow, RecordRow
 from ledgerport.storage.tables.settings import ProfileRow, SyncSettingsRow
 
@@ -16,6 +17,7 @@ __all__ = [
     "DatasetRow",
     "IdempotencyRow",
     "ProfileRow",
+    "PullOperationRow",
     "RecordRow",
     "SyncSettingsRow",
 ]

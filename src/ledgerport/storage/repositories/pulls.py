@@ -1,0 +1,95 @@
+"""Pull operations: queueing (without duplicates), status changes, history reads."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from ledgerport.domain.pulls import ACTIVE, PullStatus
+from ledgerport.storage.tables import PullOperationRow
+
+
+def active_for(
+    session: Session, connection_id: uuid.UUID, data_type: str
+) -> PullOperationRow | None:
+    """A pull of this type for this connection that is queued or running, if any."""
+    return session.scalar(
+        select(PullOperationRow)
+        .where(
+            PullOperationRow.connection_id == connection_id,
+            PullOperationRow.data_type == data_type,
+            PullOperationRow.status.in_([s.value for s in ACTIVE]),
+        )
+        .order_by(PullOperationRow.requested)
+        .limit(1)
+    )
+
+
+def queue(
+    session: Session,
+    company_id: uuid.UUID,
+    connection_id: uuid.UUID,
+    data_type: str,
+    now: datetime,
+) -> tuple[PullOperationRow, bool]:
+    """The queued pull for this type, and whether it is new: a refresh asked for while
+    one is queued or running returns that one instead of starting a second."""
+    running = active_for(session, connection_id, data_type)
+    if running is not None:
+        return running, False
+    row = PullOperationRow(
+        id=uuid.uuid4(),
+        company_id=company_id,
+        connection_id=connection_id,
+        data_type=data_type,
+        status=PullStatus.QUEUED.value,
+        requested=now,
+        progress=0,
+        audit={},
+    )
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def last_successful(
+    session: Session, connection_id: uuid.UUID, data_type: str
+) -> PullOperationRow | None:
+    return session.scalar(
+        select(PullOperationRow)
+        .where(
+            PullOperationRow.connection_id == connection_id,
+            PullOperationRow.data_type == data_type,
+            PullOperationRow.status == PullStatus.COMPLETE.value,
+        )
+        .order_by(PullOperationRow.requested.desc())
+        .limit(1)
+    )
+
+
+def finish(
+    session: Session,
+    pull_id: uuid.UUID,
+    status: PullStatus,
+    now: datetime,
+    *,
+    error: str | None = None,
+    audit: dict[str, Any] | None = None,
+) -> None:
+    row = session.get(PullOperationRow, pull_id)
+    if row is None:
+        return
+    row.status = status.value
+    row.completed = now
+    row.progress = 100
+    row.error_message = error
+    if audit is not None:
+        row.audit = audit
+
+
+def company_scope(company_id: uuid.UUID) -> Select[Any]:
+    return select(PullOperationRow).where(PullOperationRow.company_id == company_id)

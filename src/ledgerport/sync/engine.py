@@ -1,0 +1,241 @@
+"""The pull engine: one data type from one connection into the records store.
+
+Everything a connector would otherwise repeat lives here: paging (with the loop guard),
+retries with backoff, the call budget and 429 pauses, incremental ``since`` with a
+look-back, delete detection on full pulls, and the audit. A pull writes in one
+transaction, so a failure (or a killed worker) leaves the last good data untouched and
+the pull is marked with what went wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from ledgerport.connectors.errors import (
+    AuthorizationLostError,
+    ConnectorError,
+    RateLimitedError,
+    TransientError,
+)
+from ledgerport.connectors.paging import Page
+from ledgerport.connectors.spec import (
+    Connector,
+    FetchedPage,
+    ReaderContext,
+    ReadStream,
+    SourceReader,
+)
+from ledgerport.domain.dates import to_codat
+from ledgerport.domain.enums import DataType
+from ledgerport.domain.pulls import PullStatus
+from ledgerport.services import Services
+from ledgerport.storage.db import transaction
+from ledgerport.storage.repositories import pulls, records
+from ledgerport.storage.tables import ConnectionRow, PullOperationRow
+from ledgerport.storage.types import utcnow
+from ledgerport.sync.paging import PageGuard, PagingLoopError
+from ledgerport.sync.ratelimit import CallBudget
+from ledgerport.sync.retry import RetryPolicy
+
+log = logging.getLogger("ledgerport.sync")
+
+# Sources change records without always moving their modified dates exactly: each
+# incremental pull reaches back this far before the last successful one.
+LOOKBACK = timedelta(minutes=5)
+
+
+@dataclass
+class Audit:
+    mode: str = "full"
+    since: str | None = None
+    calls: int = 0
+    retries: int = 0
+    pages: int = 0
+    fetched: int = 0
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    waits_seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+
+class PullFailedError(Exception):
+    def __init__(self, status: PullStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Engine:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        budgets: dict[uuid.UUID, CallBudget] | None = None,
+    ) -> None:
+        self.services = services
+        self.policy = policy or RetryPolicy()
+        self.sleep = sleep
+        self.clock = clock
+        self.budgets = budgets if budgets is not None else {}
+
+    def run(self, pull_id: uuid.UUID) -> PullStatus:
+        """Run a queued pull to its end and return the status it ended with."""
+        with self.services.sessions() as session:
+            pull = session.get(PullOperationRow, pull_id)
+            if pull is None or pull.status != PullStatus.QUEUED.value:
+                return PullStatus(pull.status) if pull else PullStatus.INTERNAL_ERROR
+            connection = session.get(ConnectionRow, pull.connection_id)
+        connector = self.services.connectors.get(connection.platform_key) if connection else None
+        data_type = DataType(pull.data_type)
+        stream = connector.stream(data_type) if connector else None
+        if connection is None or connector is None or stream is None or connector.reader is None:
+            name = connector.name if connector else "This platform"
+            return self._end(
+                pull_id,
+                PullStatus.NOT_SUPPORTED,
+                Audit(),
+                f"{name} does not support reading {data_type.value}.",
+            )
+        audit = Audit()
+        try:
+            with transaction(self.services.sessions) as session:
+                self._pull(session, pull, connection, connector, stream, audit)
+        except PullFailedError as failure:
+            return self._end(pull_id, failure.status, audit, str(failure))
+        except Exception as exc:  # the transaction rolled back: last good data intact
+            log.exception("pull %s failed", pull_id)
+            return self._end(
+                pull_id,
+                PullStatus.INTERNAL_ERROR,
+                audit,
+                f"Internal error ({type(exc).__name__}); nothing was changed.",
+            )
+        return self._end(pull_id, PullStatus.COMPLETE, audit, None)
+
+    def _end(
+        self, pull_id: uuid.UUID, status: PullStatus, audit: Audit, error: str | None
+    ) -> PullStatus:
+        with transaction(self.services.sessions) as session:
+            pulls.finish(session, pull_id, status, utcnow(), error=error, audit=asdict(audit))
+        return status
+
+    def _pull(
+        self,
+        session: Session,
+        pull: PullOperationRow,
+        connection: ConnectionRow,
+        connector: Connector,
+        stream: ReadStream,
+        audit: Audit,
+    ) -> None:
+        assert connector.reader is not None
+        reader = connector.reader(
+            ReaderContext(
+                company_id=str(connection.company_id),
+                connection_id=str(connection.id),
+                connection_info=connection.connection_info or {},
+            )
+        )
+        previous = pulls.last_successful(session, connection.id, stream.data_type.value)
+        since = previous.requested - LOOKBACK if stream.incremental and previous else None
+        audit.mode, audit.since = ("incremental", to_codat(since)) if since else ("full", None)
+        now = utcnow()
+        seen: set[str] = set()
+        guard = PageGuard()
+        params: dict[str, str] | None = stream.paginator.first()
+        while params is not None:
+            try:
+                guard.check(params)
+            except PagingLoopError as loop:
+                raise PullFailedError(PullStatus.FETCH_ERROR, str(loop)) from loop
+            page = self._fetch(reader, stream, params, since, connection.id, audit)
+            documents = [stream.to_standard(raw) for raw in page.records]
+            audit.pages += 1
+            audit.fetched += len(documents)
+            seen.update(str(doc["id"]) for doc in documents)
+            saved = records.save_batch(
+                session,
+                company_id=connection.company_id,
+                connection_id=connection.id,
+                data_type=stream.data_type.value,
+                documents=documents,
+                now=now,
+            )
+            audit.created += saved.created
+            audit.changed += saved.changed
+            audit.unchanged += saved.unchanged
+            params = stream.paginator.next(
+                params, Page(body=page.body, headers=page.headers, record_count=len(page.records))
+            )
+        if since is None:
+            audit.deleted = records.mark_missing_deleted(
+                session,
+                connection_id=connection.id,
+                data_type=stream.data_type.value,
+                seen=seen,
+                now=now,
+            )
+        records.mark_dataset(
+            session,
+            company_id=connection.company_id,
+            connection_id=connection.id,
+            data_type=stream.data_type.value,
+            now=now,
+        )
+
+    def _fetch(
+        self,
+        reader: SourceReader,
+        stream: ReadStream,
+        params: dict[str, str],
+        since: datetime | None,
+        connection_id: uuid.UUID,
+        audit: Audit,
+    ) -> FetchedPage:
+        budget = self.budgets.get(connection_id)
+        started, attempt = self.clock(), 1
+        while True:
+            if budget is not None:
+                wait = budget.reserve()
+                while wait > 0:
+                    audit.waits_seconds += wait
+                    self.sleep(wait)
+                    wait = budget.reserve()
+            audit.calls += 1
+            try:
+                return reader.fetch(stream, params, since)
+            except AuthorizationLostError as lost:
+                raise PullFailedError(PullStatus.AUTH_ERROR, str(lost)) from lost
+            except TransientError as error:
+                delay = self.policy.delay(attempt + 1)
+                if isinstance(error, RateLimitedError) and error.retry_after is not None:
+                    delay = error.retry_after
+                    if budget is not None:
+                        budget.pause(delay)
+                audit.errors.append(f"{type(error).__name__}: {error}")
+                if not self.policy.should_retry(attempt, self.clock() - started, delay):
+                    status = (
+                        PullStatus.RATE_LIMIT_ERROR
+                        if isinstance(error, RateLimitedError)
+                        else PullStatus.FETCH_ERROR
+                    )
+                    raise PullFailedError(
+                        status, f"Gave up after {attempt} attempts: {error}"
+                    ) from error
+                audit.retries += 1
+                audit.waits_seconds += delay
+                self.sleep(delay)
+                attempt += 1
+            except ConnectorError as fatal:
+                raise PullFailedError(PullStatus.FETCH_ERROR, str(fatal)) from fatal
