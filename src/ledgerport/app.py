@@ -15,7 +15,14 @@ from ledgerport.api import errors
 from ledgerport.api.deps import require_api_key
 from ledgerport.api.idempotency import IdempotencyMiddleware
 from ledgerport.api.responses import JSONBytes
-from ledgerport.api.routes import api_keys, companies, connections, data, integrations
+from ledgerport.api.routes import (
+    api_keys,
+    companies,
+    connections,
+    data,
+    integrations,
+    pulls,
+)
 from ledgerport.api.routes import settings as settings_routes
 from ledgerport.config import Settings
 from ledgerport.portal import link, logos
@@ -65,7 +72,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     errors.install(app)
 
     authenticated = [Depends(require_api_key)]
-    for module in (companies, connections, integrations, api_keys, settings_routes, data):
+    for module in (companies, connections, integrations, api_keys, settings_routes, pulls, data):
         app.include_router(module.router, dependencies=authenticated)
     app.include_router(link.router)
     app.include_router(logos.router)

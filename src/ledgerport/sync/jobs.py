@@ -12,6 +12,7 @@ Tasks close over the running ``Services``, so they are registered per queue inst
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from ledgerport.errors import LedgerportError
 from ledgerport.services import Services
 from ledgerport.storage.repositories import idempotency
 from ledgerport.storage.types import utcnow
+from ledgerport.sync.engine import Engine
 
 
 class QueueConfigurationError(LedgerportError):
@@ -46,9 +48,10 @@ def make_queue(queue_url: str | None, data_dir: Path, name: str = "ledgerport") 
 
 @dataclass(frozen=True)
 class Tasks:
-    """The registered tasks; call ``.purge_idempotency_keys()`` to enqueue one."""
+    """The registered tasks; calling one (``tasks.run_pull(str(pull_id))``) enqueues it."""
 
     purge_idempotency_keys: TaskWrapper
+    run_pull: TaskWrapper
 
 
 def register_tasks(huey: Huey, services: Services) -> Tasks:
@@ -63,7 +66,14 @@ def register_tasks(huey: Huey, services: Services) -> Tasks:
     huey.periodic_task(crontab(minute="*/15"), name="purge_idempotency_keys_periodic")(
         purge_idempotency_keys
     )
-    return Tasks(purge_idempotency_keys=purge)
+    # One engine per process, so call budgets are shared by every pull it runs.
+    engine = Engine(services)
+
+    def run_pull(pull_id: str) -> str:
+        """Run one queued pull operation to its end."""
+        return engine.run(uuid.UUID(pull_id)).value
+
+    return Tasks(purge_idempotency_keys=purge, run_pull=huey.task(name="run_pull")(run_pull))
 
 
 class InProcessConsumer(Consumer):  # type: ignore[misc]

@@ -144,11 +144,7 @@ def get_company_sync_settings(companyId: str, services: ServicesDep) -> Response
     """The company's own settings if it overrides the defaults, else the profile's."""
     with services.sessions() as session:
         company = load_company(session, companyId)
-        own = repo.sync_settings(session, company.id)
-        if own is not None and own.overrides_defaults:
-            settings, overrides = own.settings, True
-        else:
-            settings, overrides = _profile_settings(session)[0], False
+        settings, overrides = repo.effective_sync_settings(session, company.id, default_settings())
     return JSONBytes(
         {"companyId": str(company.id), "settings": settings, "overridesDefaults": overrides}
     )

@@ -60,3 +60,15 @@ def save_sync_settings(
     row.settings = settings
     row.overrides_defaults = overrides_defaults
     session.flush()
+
+
+def effective_sync_settings(
+    session: Session, company_id: uuid.UUID, defaults: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], bool]:
+    """The settings a company follows: its own if it overrides the defaults, else the
+    profile's, else ``defaults``. Also whether they are the company's own."""
+    own = sync_settings(session, company_id)
+    if own is not None and own.overrides_defaults:
+        return own.settings, True
+    profile_row = sync_settings(session, None)
+    return (profile_row.settings if profile_row is not None else defaults), False
