@@ -192,3 +192,24 @@ def test_profile_and_sync_settings(sdk: CodatPlatform) -> None:
     own = sdk.companies.get_company_sync_settings(request={"company_id": company.id})
     assert own.overrides_defaults is True
     assert {s.data_type: s.sync_schedule for s in own.settings}["bills"] == 168
+
+
+def test_refresh_data_and_pull_history(sdk: CodatPlatform, services) -> None:
+    from ledgerport.domain.enums import ConnectionStatus
+    from tests.factories import platform
+
+    company = platform.company(services, connections=(("mqjo", ConnectionStatus.LINKED),))
+    company_id = str(company.id)
+    pull = sdk.refresh_data.by_data_type(
+        request={"company_id": company_id, "data_type": "invoices"}
+    )
+    assert pull.status.value == "Queued"
+    sdk.refresh_data.all(request={"company_id": company_id})
+    listed = sdk.refresh_data.list_pull_operations(request={"company_id": company_id})
+    assert pull.id in {p.id for p in listed.results}
+    got = sdk.refresh_data.get_pull_operation(
+        request={"company_id": company_id, "dataset_id": pull.id}
+    )
+    assert got.data_type == "invoices"
+    statuses = sdk.refresh_data.get(request={"company_id": company_id})
+    assert statuses is not None
