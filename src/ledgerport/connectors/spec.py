@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from ledgerport.connectors.paging import Paginator, Single
@@ -130,6 +130,9 @@ class Connector:
     description: str = ""
     reads: tuple[ReadStream, ...] = ()
     reader: Callable[[ReaderContext], SourceReader] | None = None
+    # How long the platform keeps a grant that is not used: past it, the connection is
+    # Deauthorized and needs a new Link URL (Xero about 60 days, QuickBooks 100).
+    authorization_lifetime: timedelta | None = None
 
     @property
     def integration_id(self) -> uuid.UUID:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ledgerport.connectors.errors import (
@@ -38,7 +39,7 @@ from ledgerport.domain.pulls import PullStatus
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import pulls, records
-from ledgerport.storage.tables import ConnectionRow, PullOperationRow
+from ledgerport.storage.tables import CompanyRow, ConnectionRow, PullOperationRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync.paging import PageGuard, PagingLoopError
 from ledgerport.sync.ratelimit import CallBudget
@@ -192,6 +193,14 @@ class Engine:
             connection_id=connection.id,
             data_type=stream.data_type.value,
             now=now,
+        )
+        # lastSync on the connection and its company: what the portal shows, and what
+        # the scheduler measures a platform's authorization lifetime from.
+        session.execute(
+            update(ConnectionRow).where(ConnectionRow.id == connection.id).values(last_sync=now)
+        )
+        session.execute(
+            update(CompanyRow).where(CompanyRow.id == connection.company_id).values(last_sync=now)
         )
 
     def _fetch(

@@ -26,6 +26,7 @@ from ledgerport.errors import LedgerportError
 from ledgerport.services import Services
 from ledgerport.storage.repositories import idempotency
 from ledgerport.storage.types import utcnow
+from ledgerport.sync import scheduler
 from ledgerport.sync.engine import Engine
 
 
@@ -73,7 +74,18 @@ def register_tasks(huey: Huey, services: Services) -> Tasks:
         """Run one queued pull operation to its end."""
         return engine.run(uuid.UUID(pull_id)).value
 
-    return Tasks(purge_idempotency_keys=purge, run_pull=huey.task(name="run_pull")(run_pull))
+    pull_task = huey.task(name="run_pull")(run_pull)
+
+    @huey.periodic_task(crontab(minute="*"), name="run_schedule")  # type: ignore[untyped-decorator]
+    def run_schedule() -> int:
+        """Every minute: queue due pulls, deauthorize stale connections."""
+        with services.sessions() as session, session.begin():
+            result = scheduler.run(session, services, utcnow())
+        for pull_id in result.queued:
+            pull_task(str(pull_id))
+        return len(result.queued)
+
+    return Tasks(purge_idempotency_keys=purge, run_pull=pull_task)
 
 
 class InProcessConsumer(Consumer):  # type: ignore[misc]

@@ -1,6 +1,8 @@
 """QuickBooks Online (Codat's key ``qhyg``). Declared for onboarding; data streams and
 OAuth land with the real-connectors work (every data type NotImplemented until then)."""
 
+from datetime import timedelta
+
 from ledgerport.connectors.spec import Branding, Connector, OAuth2
 from ledgerport.domain.enums import SourceType
 
@@ -14,5 +16,6 @@ CONNECTOR = Connector(
         scopes=("com.intuit.quickbooks.accounting",),
         rotates_refresh_token=True,
     ),
+    authorization_lifetime=timedelta(days=100),
     branding=Branding(colour="#2ca01c", initials="QB"),
 )

@@ -2,6 +2,8 @@
 OAuth flow and data streams land with the real-connectors work, and until then every
 data type is reported as NotImplemented and Link says so."""
 
+from datetime import timedelta
+
 from ledgerport.connectors.spec import Branding, Connector, OAuth2
 from ledgerport.domain.enums import SourceType
 
@@ -21,5 +23,6 @@ CONNECTOR = Connector(
         ),
         rotates_refresh_token=True,
     ),
+    authorization_lifetime=timedelta(days=60),
     branding=Branding(colour="#13b5ea", initials="X"),
 )
