@@ -19,7 +19,8 @@ from tests.sync.test_engine import FakePlatform, _connector
 
 @pytest.fixture
 def worker(client: TestClient):
-    consumer = start_in_process(client.app.state.queue, workers=1)
+    # No periodic tasks: the scheduler would pull on its own at the turn of a minute.
+    consumer = start_in_process(client.app.state.queue, workers=1, periodic=False)
     yield
     consumer.stop(graceful=True)
 

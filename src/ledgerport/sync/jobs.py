@@ -99,12 +99,12 @@ class InProcessConsumer(Consumer):  # type: ignore[misc]
         return None
 
 
-def start_in_process(huey: Huey, workers: int = 2) -> InProcessConsumer:
+def start_in_process(huey: Huey, workers: int = 2, *, periodic: bool = True) -> InProcessConsumer:
     consumer = InProcessConsumer(
         huey,
         workers=workers,
         worker_type="thread",
-        periodic=True,
+        periodic=periodic,
         max_delay=2.0,
         shutdown_timeout=10,
     )
