@@ -59,6 +59,23 @@ def test_first_start_prints_a_working_key_and_second_start_does_not(tmp_path: Pa
         assert conn.status_code == 200
         assert "/start?otp=" in conn.json()["linkUrl"]
         assert (tmp_path / "data" / "ledgerport.db").exists()
+
+        # The sandbox company is there, linked, and its first pull lands within seconds.
+        sandbox = next(
+            c
+            for c in httpx.get(f"{base}/companies", headers=auth).json()["results"]
+            if c["name"] == "Sandbox Company"
+        )
+        assert sandbox["dataConnections"][0]["status"] == "Linked"
+        invoices = None
+        for _ in range(300):
+            invoices = httpx.get(f"{base}/companies/{sandbox['id']}/data/invoices", headers=auth)
+            if invoices.status_code == 200:
+                break
+            time.sleep(0.1)
+        assert invoices is not None
+        assert invoices.status_code == 200, invoices.text
+        assert invoices.json()["totalResults"] == 1500
     finally:
         proc.terminate()
         proc.communicate(timeout=20)

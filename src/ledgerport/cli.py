@@ -49,7 +49,7 @@ def migrate() -> None:
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str | None, port: int | None, workers: int) -> None:
     """Migrate, then serve the API and Link pages. On the first start an API key is
-    created and printed."""
+    created and printed, and a sandbox company is created, linked and pulled."""
     import uvicorn
 
     settings = _settings()
@@ -58,10 +58,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     if port:
         settings.port = port
     settings.secret()  # created once, before workers fork, so they all share it
-    first_key = None
-    with _database(settings) as sessions, transaction(sessions) as session:
-        if api_keys.count(session) == 0:
-            first_key = api_keys.create(session, "default").key
+    first_key, sandbox = _first_start(settings)
     if first_key:
         click.echo("")
         click.echo("First start: created an API key. It is shown only now; keep it safe.")
@@ -71,6 +68,11 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
             f"{settings.public_base_url}/companies"
         )
         click.echo(f"API key: {first_key}")
+    if sandbox:
+        click.echo(
+            f"Created and linked a sandbox company ({sandbox}); its first pull is "
+            "queued and runs as soon as the server is up."
+        )
         click.echo("")
     click.echo(f"ledgerport serving on {settings.public_base_url} (docs at /docs)")
     uvicorn.run(
@@ -98,6 +100,32 @@ def worker(workers: int | None) -> None:
         register_tasks(queue, services)
         click.echo(f"ledgerport worker on {settings.queue_url or 'the embedded SQLite queue'}")
         run_worker(queue, workers or settings.job_workers)
+    finally:
+        services.close()
+
+
+def _first_start(settings: Settings) -> tuple[str | None, str | None]:
+    """On an empty installation: an API key, and a linked sandbox company whose first
+    pulls are queued (the in-process worker, or `ledgerport worker`, runs them)."""
+    from ledgerport.services import Services
+    from ledgerport.storage.types import utcnow
+    from ledgerport.sync import bootstrap, scheduler
+    from ledgerport.sync.jobs import make_queue, register_tasks
+
+    upgrade(settings.resolved_database_url)
+    services = Services.build(settings)
+    try:
+        with transaction(services.sessions) as session:
+            if api_keys.count(session) > 0:
+                return None, None
+            key = api_keys.create(session, "default").key
+            company = bootstrap.create_sandbox_company(session)
+            queued = scheduler.run(session, services, utcnow()).queued
+        queue = make_queue(settings.queue_url, settings.data_dir, settings.queue_name)
+        tasks = register_tasks(queue, services)
+        for pull_id in queued:
+            tasks.run_pull(str(pull_id))
+        return key, str(company.id)
     finally:
         services.close()
 

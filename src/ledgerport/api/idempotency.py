@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledgerport.services import Services
+from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import idempotency as repo
 from ledgerport.storage.tables import IdempotencyRow
 from ledgerport.storage.types import utcnow
@@ -122,7 +123,7 @@ class IdempotencyMiddleware:
     ) -> IdempotencyRow | None:
         ttl = timedelta(minutes=self.services.settings.idempotency_ttl_minutes)
         now = utcnow()
-        with self.services.sessions() as session, session.begin():
+        with transaction(self.services.sessions) as session:
             repo.purge_expired(session, now - ttl)
             return repo.claim(
                 session,
@@ -139,11 +140,11 @@ class IdempotencyMiddleware:
     def _finish(
         self, principal: str, key: str, status: int, headers: list[list[str]], body: bytes
     ) -> None:
-        with self.services.sessions() as session, session.begin():
+        with transaction(self.services.sessions) as session:
             repo.finish(session, principal, key, status, headers, body)
 
     def _release(self, principal: str, key: str) -> None:
-        with self.services.sessions() as session, session.begin():
+        with transaction(self.services.sessions) as session:
             repo.release(session, principal, key)
 
     async def _answer_repeat(self, row: IdempotencyRow, fingerprint: str, send: Send) -> None:

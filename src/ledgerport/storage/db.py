@@ -12,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+WRITE_OPTION = "ledgerport_write"
+
 
 def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
@@ -50,7 +52,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # Write transactions take the write lock up front (BEGIN IMMEDIATE): a
+            # deferred transaction that reads, then writes after another writer has
+            # committed, fails at once with "database is locked" instead of waiting.
+            if conn.get_execution_options().get(WRITE_OPTION):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     connect_args = kwargs.pop("connect_args", {})
@@ -65,6 +73,8 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work commits on success and rolls back entirely on any error."""
+    """A session whose work commits on success and rolls back entirely on any error.
+    On SQLite it holds the write lock from the start (see ``make_engine``)."""
     with factory() as session, session.begin():
+        session.connection(execution_options={WRITE_OPTION: True})
         yield session

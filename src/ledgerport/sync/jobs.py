@@ -24,6 +24,7 @@ from huey.consumer import Consumer
 
 from ledgerport.errors import LedgerportError
 from ledgerport.services import Services
+from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import idempotency
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import scheduler
@@ -60,7 +61,7 @@ def register_tasks(huey: Huey, services: Services) -> Tasks:
 
     def purge_idempotency_keys() -> int:
         """Forget Idempotency-Key responses older than the replay window."""
-        with services.sessions() as session, session.begin():
+        with transaction(services.sessions) as session:
             return idempotency.purge_expired(session, utcnow() - ttl)
 
     purge = huey.task(name="purge_idempotency_keys")(purge_idempotency_keys)
@@ -79,7 +80,7 @@ def register_tasks(huey: Huey, services: Services) -> Tasks:
     @huey.periodic_task(crontab(minute="*"), name="run_schedule")  # type: ignore[untyped-decorator]
     def run_schedule() -> int:
         """Every minute: queue due pulls, deauthorize stale connections."""
-        with services.sessions() as session, session.begin():
+        with transaction(services.sessions) as session:
             result = scheduler.run(session, services, utcnow())
         for pull_id in result.queued:
             pull_task(str(pull_id))
