@@ -89,9 +89,17 @@ def test_link_refresh_and_read_the_sandbox(client: TestClient) -> None:
         assert done["audit"]["pages"] == 16  # 1,500 invoices, 100 a page, then an empty one
         assert done["audit"]["created"] == 1500
 
-        page = client.get(f"{base}/data/invoices", params={"pageSize": 100}).json()
-        assert page["totalResults"] == 1500
-        customer = page["results"][0]["customerRef"]["companyName"]
+        page = client.get(f"{base}/data/invoices", params={"pageSize": 5000}).json()
+        assert page["totalResults"] == len(page["results"]) == 1500
+        # The seeds' query: one customer's open invoices, against the same filter in Python.
+        customer = next(
+            r["customerRef"]["companyName"] for r in page["results"] if r["status"] == "Submitted"
+        )
+        expected = {
+            r["id"]
+            for r in page["results"]
+            if r["customerRef"]["companyName"] == customer and r["status"] == "Submitted"
+        }
         theirs = client.get(
             f"{base}/data/invoices",
             params={
@@ -99,8 +107,9 @@ def test_link_refresh_and_read_the_sandbox(client: TestClient) -> None:
                 "orderBy": "-issueDate",
             },
         ).json()
-        assert theirs["results"]
-        assert all(r["status"] == "Submitted" for r in theirs["results"])
+        assert {r["id"] for r in theirs["results"]} == expected
+        dates = [r["issueDate"] for r in theirs["results"]]
+        assert dates == sorted(dates, reverse=True)
 
         again = client.post(f"{base}/data/queue/invoices").json()
         second = _wait(client, company["id"], again["id"])
