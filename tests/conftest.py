@@ -7,16 +7,23 @@ tables are emptied after each test.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, text
 
 from ledgerport.storage.db import make_engine
 from ledgerport.storage.migrate import upgrade
 from ledgerport.storage.tables import Base
 from tests import servers
+
+# CI runs the property tests on a fixed sequence of examples, so a submission's result
+# does not depend on the draw; local runs keep exploring new examples every time.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
