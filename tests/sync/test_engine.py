@@ -289,3 +289,19 @@ def test_a_pull_queued_twice_runs_once(world: dict[str, Any]) -> None:
     assert world["engine"].run(first.id) == PullStatus.COMPLETE
     assert world["engine"].run(first.id) == PullStatus.COMPLETE  # not run again
     assert len(world["fake"].calls) == 3
+
+
+def test_incremental_streams_get_a_weekly_full_sweep(world: dict[str, Any]) -> None:
+    from datetime import timedelta
+
+    pull(world)  # first: full
+    assert pull(world).audit["mode"] == "incremental"
+    del world["fake"].invoices["i4"]
+    with transaction(world["services"].sessions) as session:  # a week goes by
+        for row in session.query(PullOperationRow):
+            row.requested -= timedelta(days=8)
+    swept = pull(world)
+    assert swept.audit["mode"] == "full"
+    assert swept.audit["deleted"] == 1
+    assert stored(world)["i4"]["metadata"]["isDeleted"] is True
+    assert pull(world).audit["mode"] == "incremental"

@@ -50,6 +50,8 @@ log = logging.getLogger("ledgerport.sync")
 # Sources change records without always moving their modified dates exactly: each
 # incremental pull reaches back this far before the last successful one.
 LOOKBACK = timedelta(minutes=5)
+# ...and at least this often a stream is read in full, to catch what increments missed.
+FULL_SWEEP = timedelta(days=7)
 
 
 @dataclass
@@ -148,10 +150,9 @@ class Engine:
                 connection_info=connection.connection_info or {},
             )
         )
-        previous = pulls.last_successful(session, connection.id, stream.data_type.value)
-        since = previous.requested - LOOKBACK if stream.incremental and previous else None
-        audit.mode, audit.since = ("incremental", to_codat(since)) if since else ("full", None)
         now = utcnow()
+        since = self._since(session, connection, stream, now)
+        audit.mode, audit.since = ("incremental", to_codat(since)) if since else ("full", None)
         seen: set[str] = set()
         guard = PageGuard()
         params: dict[str, str] | None = stream.paginator.first()
@@ -202,6 +203,21 @@ class Engine:
         session.execute(
             update(CompanyRow).where(CompanyRow.id == connection.company_id).values(last_sync=now)
         )
+
+    def _since(
+        self, session: Session, connection: ConnectionRow, stream: ReadStream, now: datetime
+    ) -> datetime | None:
+        """Where an incremental pull starts, or None for a full pull: the first pull, and
+        a periodic full sweep, because not every source moves modified dates reliably
+        and only a full pull can see deletions."""
+        if not stream.incremental:
+            return None
+        data_type = stream.data_type.value
+        previous = pulls.last_successful(session, connection.id, data_type)
+        last_full = pulls.last_successful(session, connection.id, data_type, mode="full")
+        if previous is None or last_full is None or now - last_full.requested >= FULL_SWEEP:
+            return None
+        return previous.requested - LOOKBACK
 
     def _fetch(
         self,

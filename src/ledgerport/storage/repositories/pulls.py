@@ -57,9 +57,11 @@ def queue(
 
 
 def last_successful(
-    session: Session, connection_id: uuid.UUID, data_type: str
+    session: Session, connection_id: uuid.UUID, data_type: str, *, mode: str | None = None
 ) -> PullOperationRow | None:
-    return session.scalar(
+    """The newest completed pull of this type (of this mode, "full" or "incremental",
+    as its audit records, when ``mode`` is given)."""
+    stmt = (
         select(PullOperationRow)
         .where(
             PullOperationRow.connection_id == connection_id,
@@ -67,8 +69,15 @@ def last_successful(
             PullOperationRow.status == PullStatus.COMPLETE.value,
         )
         .order_by(PullOperationRow.requested.desc())
-        .limit(1)
     )
+    if mode is None:
+        return session.scalar(stmt.limit(1))
+    # Completed pulls are few per type and day; the audit is JSON on both engines, so
+    # the mode is checked here rather than in SQL.
+    for row in session.scalars(stmt.limit(500)):
+        if (row.audit or {}).get("mode") == mode:
+            return row
+    return None
 
 
 def finish(
