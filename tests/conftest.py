@@ -12,13 +12,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
+from pydantic import SecretStr
 from sqlalchemy import Engine, text
 
+from ledgerport.app import create_app
+from ledgerport.config import Settings
+from ledgerport.services import Services
 from ledgerport.storage.db import make_engine
 from ledgerport.storage.migrate import upgrade
 from ledgerport.storage.tables import Base
 from tests import servers
+from tests.factories import platform
 
 # CI runs the property tests on a fixed sequence of examples, so a submission's result
 # does not depend on the draw; local runs keep exploring new examples every time.
@@ -77,6 +83,45 @@ def engine(database_url: str) -> Iterator[Engine]:
     eng = make_engine(database_url)
     yield eng
     eng.dispose()
+
+
+# -- the app, on the parametrized backend -------------------------------------------
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        secret_key=SecretStr("test-secret-key-not-for-production"),
+        base_url="http://testserver",
+        jobs_in_process=False,  # job tests start their own consumers
+    )
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    built = Services.build(settings)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def app_client(services: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(services=services)) as client:
+        yield client
+
+
+@pytest.fixture
+def api_key(services: Services) -> str:
+    return platform.api_key(services)
+
+
+@pytest.fixture
+def client(app_client: TestClient, api_key: str) -> TestClient:
+    """An authenticated client."""
+    app_client.headers.update(platform.basic(api_key))
+    return app_client
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

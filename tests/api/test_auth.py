@@ -4,7 +4,7 @@ import base64
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import basic
+from tests.factories.platform import basic
 
 ERROR_FIELDS = {
     "statusCode",

@@ -44,7 +44,7 @@ def test_keys_are_scoped_to_the_caller(client: TestClient) -> None:
     headers = _key()
     client.post("/companies", json={"name": "A"}, headers=headers)
     other_key = client.post("/apiKeys", json={}).json()["apiKey"]
-    from tests.api.conftest import basic
+    from tests.factories.platform import basic
 
     other = client.post("/companies", json={"name": "A"}, headers={**headers, **basic(other_key)})
     assert other.status_code == 200

@@ -3,6 +3,7 @@ need, written straight through the repositories (no HTTP)."""
 
 from __future__ import annotations
 
+import base64
 import itertools
 import uuid
 from datetime import datetime, timedelta
@@ -16,6 +17,11 @@ from ledgerport.storage.tables import CompanyRow, ConnectionRow
 from ledgerport.storage.types import utcnow
 
 _seq = itertools.count(1)
+
+
+def basic(key: str) -> dict[str, str]:
+    """The Authorization header the Codat SDKs send for ``key``."""
+    return {"Authorization": "Basic " + base64.b64encode(key.encode()).decode()}
 
 
 def api_key(services: Services, name: str | None = "test") -> str:

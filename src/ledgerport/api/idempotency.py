@@ -15,14 +15,14 @@ body before FastAPI parses it.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from datetime import timedelta
 from typing import Any
 
-import orjson
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ledgerport.api.errors import error_response
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import idempotency as repo
@@ -33,21 +33,6 @@ HEADER = b"idempotency-key"
 METHODS = frozenset({"POST", "PATCH"})
 MAX_KEY_LENGTH = 255
 _REPLAYED = [b"idempotent-replayed", b"true"]
-
-
-def _error(status: int, message: str) -> tuple[int, bytes]:
-    body = orjson.dumps(
-        {
-            "statusCode": status,
-            "service": "PublicApi",
-            "error": message,
-            "correlationId": uuid.uuid4().hex,
-            "validation": None,
-            "canBeRetried": "Unknown",
-            "detailedErrorCode": 0,
-        }
-    )
-    return status, body
 
 
 class IdempotencyMiddleware:
@@ -66,7 +51,9 @@ class IdempotencyMiddleware:
             return
         key = raw_key.decode("latin-1").strip()
         if not key or len(key) > MAX_KEY_LENGTH:
-            await _send_plain(send, *_error(400, "Idempotency-Key must be 1-255 characters."))
+            await _send_error(
+                scope, receive, send, 400, "Idempotency-Key must be 1-255 characters."
+            )
             return
 
         body = await _read_body(receive)
@@ -84,7 +71,7 @@ class IdempotencyMiddleware:
 
         existing = await _run(self._claim, principal, key, scope, fingerprint)
         if existing is not None:
-            await self._answer_repeat(existing, fingerprint, send)
+            await self._answer_repeat(existing, fingerprint, scope, receive, send)
             return
 
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": bytearray()}
@@ -147,15 +134,24 @@ class IdempotencyMiddleware:
         with transaction(self.services.sessions) as session:
             repo.release(session, principal, key)
 
-    async def _answer_repeat(self, row: IdempotencyRow, fingerprint: str, send: Send) -> None:
+    async def _answer_repeat(
+        self, row: IdempotencyRow, fingerprint: str, scope: Scope, receive: Receive, send: Send
+    ) -> None:
         if row.request_hash != fingerprint:
-            await _send_plain(
+            await _send_error(
+                scope,
+                receive,
                 send,
-                *_error(422, "This Idempotency-Key was already used with a different request."),
+                422,
+                "This Idempotency-Key was already used with a different request.",
             )
         elif row.status_code is None:
-            await _send_plain(
-                send, *_error(409, "A request with this Idempotency-Key is still being processed.")
+            await _send_error(
+                scope,
+                receive,
+                send,
+                409,
+                "A request with this Idempotency-Key is still being processed.",
             )
         else:
             headers = [
@@ -201,15 +197,9 @@ def _replay_body(body: bytes, downstream: Receive) -> Receive:
     return receive
 
 
-async def _send_plain(send: Send, status: int, body: bytes) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                [b"content-type", b"application/json"],
-                [b"content-length", str(len(body)).encode()],
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+async def _send_error(
+    scope: Scope, receive: Receive, send: Send, status: int, message: str
+) -> None:
+    """Codat's error body, built by the same code as every other error response."""
+    response = error_response(Request(scope, receive), status, message)
+    await response(scope, receive, send)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 from starlette.responses import Response
 
 from ledgerport.api.deps import ServicesDep
@@ -23,7 +23,7 @@ from ledgerport.domain.sync_settings import default_settings
 from ledgerport.errors import BadRequestError, NotFoundError
 from ledgerport.storage.db import transaction
 from ledgerport.storage.query import ColumnResolver, FieldKind, ResolvedField, apply_query
-from ledgerport.storage.repositories import pulls, settings
+from ledgerport.storage.repositories import pulls, settings, totals
 from ledgerport.storage.tables import ConnectionRow, PullOperationRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync.jobs import Tasks
@@ -203,10 +203,10 @@ def list_pull_operations(
             paging.order_by,
             default_order=(PullOperationRow.requested.desc(), PullOperationRow.id.expression),
         )
-        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+        total = totals.total(session, stmt)
         rows = session.scalars(stmt.offset(paging.offset).limit(paging.page_size)).all()
         results = [representation(row) for row in rows]
-    return JSONBytes(envelope(request, paging, results, total or 0))
+    return JSONBytes(envelope(request, paging, results, total))
 
 
 @router.get(

@@ -20,6 +20,7 @@ from sqlalchemy import Select, Text, and_, cast, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
+from ledgerport.storage.repositories import totals
 from ledgerport.storage.tables import DatasetRow, RecordRow
 
 _rec = RecordRow.__table__.c
@@ -91,23 +92,27 @@ def save_batch(
             result.changed += 1
     if inserts:
         session.execute(insert(RecordRow), inserts)
-    for row in updates:
-        session.execute(
-            update(RecordRow)
-            .where(
-                RecordRow.connection_id == connection_id,
-                RecordRow.data_type == data_type,
-                RecordRow.record_id == row["record_id"],
-            )
-            .values(
-                data=row["data"],
-                content_hash=row["content_hash"],
-                modified_date=now,
-                is_deleted=row["is_deleted"],
-            )
-            .execution_options(synchronize_session=False)
-        )
+    if updates:
+        _update_by_key(session, updates)
     return result
+
+
+def _update_by_key(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One executemany UPDATE for a batch of changed records, matched on the primary
+    key each dict carries (SQLAlchemy's bulk UPDATE by primary key)."""
+    keys = (
+        "connection_id",
+        "data_type",
+        "record_id",
+        "data",
+        "content_hash",
+        "modified_date",
+        "is_deleted",
+    )
+    session.execute(
+        update(RecordRow).execution_options(synchronize_session=False),
+        [{k: row[k] for k in keys} for row in rows],
+    )
 
 
 def mark_dataset(
@@ -166,9 +171,7 @@ def page_text(
     session: Session, filtered: Select[Any], *, offset: int, limit: int
 ) -> tuple[list[str], int]:
     """The documents of one page as stored JSON text, and the filtered total."""
-    total = (
-        session.scalar(select(func.count()).select_from(filtered.order_by(None).subquery())) or 0
-    )
+    total = totals.total(session, filtered)
     if offset >= total:
         return [], total
     stmt = filtered.with_only_columns(cast(_rec.data, Text())).offset(offset).limit(limit)
@@ -222,21 +225,20 @@ def mark_missing_deleted(
                 _rec.record_id.in_(chunk),
             )
         ).all()
+        flagged = []
         for record_id, data in rows:
             document = {**data, "metadata": {**(data.get("metadata") or {}), "isDeleted": True}}
-            session.execute(
-                update(RecordRow)
-                .where(
-                    RecordRow.connection_id == connection_id,
-                    RecordRow.data_type == data_type,
-                    RecordRow.record_id == record_id,
-                )
-                .values(
-                    data={**document, "modifiedDate": stamp},
-                    content_hash=content_hash(document),
-                    modified_date=now,
-                    is_deleted=True,
-                )
-                .execution_options(synchronize_session=False)
+            flagged.append(
+                {
+                    "connection_id": connection_id,
+                    "data_type": data_type,
+                    "record_id": record_id,
+                    "data": {**document, "modifiedDate": stamp},
+                    "content_hash": content_hash(document),
+                    "modified_date": now,
+                    "is_deleted": True,
+                }
             )
+        if flagged:
+            _update_by_key(session, flagged)
     return len(missing)

@@ -13,11 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ledgerport.storage.expressions import IsoTimestamp, UuidText, json_text
+from ledgerport.storage.repositories import totals
 from ledgerport.storage.tables import CompanyRow, ConnectionRow
 
 _co = CompanyRow.__table__.c
@@ -87,10 +88,6 @@ class CompanyPage:
     total: int
 
 
-def count(session: Session, filtered: Select[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(filtered.order_by(None).subquery())) or 0
-
-
 def _connections_of(
     session: Session, company_ids: list[str], condition: ColumnElement[bool]
 ) -> dict[str, list[ConnectionView]]:
@@ -108,7 +105,7 @@ def company_page(
 ) -> CompanyPage:
     """One page of a filtered, ordered select over companies, with their connections and
     the filtered total: three statements whatever the page size."""
-    total = count(session, filtered)
+    total = totals.total(session, filtered)
     if offset >= total:
         return CompanyPage([], {}, total)
     rows = _companies(session, filtered.offset(offset).limit(limit))
@@ -144,7 +141,7 @@ def _connections(session: Session, stmt: Select[Any]) -> list[ConnectionView]:
 def connection_page(
     session: Session, filtered: Select[Any], *, offset: int, limit: int
 ) -> tuple[list[ConnectionView], int]:
-    total = count(session, filtered)
+    total = totals.total(session, filtered)
     if offset >= total:
         return [], total
     return _connections(session, filtered.offset(offset).limit(limit)), total
