@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ledgerport.connectors.paging import Paginator, Single
 from ledgerport.domain.enums import DataType, FeatureState, FeatureType, SourceType
@@ -75,6 +75,20 @@ class FetchedPage:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class SourceAttachment:
+    """One file attached to a source record, with its bytes: what an attachment-capable
+    reader returns for a record the engine has just created or changed."""
+
+    id: str
+    name: str
+    content_type: str
+    content: bytes
+    date_created: datetime | None = None
+    source_modified_date: datetime | None = None
+    include_when_sent: bool = False
+
+
 class SourceReader(Protocol):
     """A connection's way of fetching one page of one stream. Connectors build it from
     the connection's credentials; it talks to the platform and never to our database.
@@ -83,6 +97,14 @@ class SourceReader(Protocol):
     def fetch(
         self, stream: ReadStream, params: Mapping[str, str], since: datetime | None
     ) -> FetchedPage: ...
+
+
+@runtime_checkable
+class AttachmentReader(Protocol):
+    """A reader that can also list a record's files. The engine asks only for records a
+    pull created or changed, so an unchanged invoice costs no extra source calls."""
+
+    def attachments(self, stream: ReadStream, record_id: str) -> Sequence[SourceAttachment]: ...
 
 
 @dataclass(frozen=True)
@@ -96,6 +118,9 @@ class ReadStream:
     path: str = ""
     incremental: bool = False
     state: FeatureState = FeatureState.RELEASE
+    # Whether the platform keeps files on this data type's records (invoices, bills...):
+    # the engine then asks an ``AttachmentReader`` for each created or changed record.
+    attachments: bool = False
 
 
 @dataclass(frozen=True)
