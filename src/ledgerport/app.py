@@ -20,10 +20,12 @@ from ledgerport.api.routes import (
     companies,
     connections,
     data,
+    financials,
     integrations,
     pulls,
 )
 from ledgerport.api.routes import settings as settings_routes
+from ledgerport.api.routes import validation as validation_routes
 from ledgerport.config import Settings
 from ledgerport.portal import link, logos
 from ledgerport.portal.templates import STATIC_DIR
@@ -74,6 +76,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     authenticated = [Depends(require_api_key)]
     for module in (companies, connections, integrations, api_keys, settings_routes, pulls, data):
         app.include_router(module.router, dependencies=authenticated)
+    app.include_router(financials.router, dependencies=authenticated)
+    app.include_router(validation_routes.router, dependencies=authenticated)
     app.include_router(link.router)
     app.include_router(logos.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

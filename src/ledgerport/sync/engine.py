@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -41,9 +42,11 @@ from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import pulls, records
 from ledgerport.storage.tables import CompanyRow, ConnectionRow, PullOperationRow
 from ledgerport.storage.types import utcnow
+from ledgerport.sync import recovery
 from ledgerport.sync.paging import PageGuard, PagingLoopError
 from ledgerport.sync.ratelimit import CallBudget
 from ledgerport.sync.retry import RetryPolicy
+from ledgerport.sync.validation import validate
 
 log = logging.getLogger("ledgerport.sync")
 
@@ -68,6 +71,8 @@ class Audit:
     deleted: int = 0
     waits_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    # Data-quality findings after a successful pull (sync/validation.py).
+    validation: dict[str, Any] | None = None
 
 
 class PullFailedError(Exception):
@@ -110,9 +115,16 @@ class Engine:
                 Audit(),
                 f"{name} does not support reading {data_type.value}.",
             )
+        with transaction(self.services.sessions) as session:
+            claimed = pulls.claim(session, pull_id, recovery.worker_identity(), utcnow())
+        if not claimed:  # another worker has it (a job delivered twice)
+            with self.services.sessions() as session:
+                current = session.get(PullOperationRow, pull_id)
+                return PullStatus(current.status) if current else PullStatus.INTERNAL_ERROR
         audit = Audit()
         try:
             with transaction(self.services.sessions) as session:
+                recovery.hold_advisory_lock(session, pull_id)
                 self._pull(session, pull, connection, connector, stream, audit)
         except PullFailedError as failure:
             return self._end(pull_id, failure.status, audit, str(failure))
@@ -124,6 +136,13 @@ class Engine:
                 audit,
                 f"Internal error ({type(exc).__name__}); nothing was changed.",
             )
+        audit.validation = validate(
+            self.services.sessions,
+            company_id=connection.company_id,
+            connection_id=connection.id,
+            data_type=data_type.value,
+            today=utcnow().date(),
+        )
         return self._end(pull_id, PullStatus.COMPLETE, audit, None)
 
     def _end(

@@ -27,7 +27,7 @@ from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import idempotency
 from ledgerport.storage.types import utcnow
-from ledgerport.sync import scheduler
+from ledgerport.sync import recovery, scheduler
 from ledgerport.sync.engine import Engine
 
 
@@ -79,10 +79,13 @@ def register_tasks(huey: Huey, services: Services) -> Tasks:
 
     @huey.periodic_task(crontab(minute="*"), name="run_schedule")  # type: ignore[untyped-decorator]
     def run_schedule() -> int:
-        """Every minute: queue due pulls, deauthorize stale connections."""
+        """Every minute: settle pulls whose worker died, send lost jobs again, queue
+        due pulls, deauthorize stale connections."""
+        with transaction(services.sessions) as session:
+            recovered = recovery.recover(session, utcnow())
         with transaction(services.sessions) as session:
             result = scheduler.run(session, services, utcnow())
-        for pull_id in result.queued:
+        for pull_id in [*recovered.requeue, *result.queued]:
             pull_task(str(pull_id))
         return len(result.queued)
 

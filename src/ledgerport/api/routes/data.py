@@ -31,6 +31,7 @@ from ledgerport.services import Services
 from ledgerport.storage.query import FieldKind, JsonDocumentResolver, apply_query
 from ledgerport.storage.repositories import records
 from ledgerport.storage.tables import RecordRow
+from ledgerport.storage.tables.records import INDEXED_TEXT
 
 router = APIRouter(tags=["Data"], responses=ERROR_RESPONSES)
 
@@ -46,7 +47,13 @@ _KINDS = {
 def resolver(data_type: DataType) -> JsonDocumentResolver:
     model = MODELS[data_type]
     kinds = {path: _KINDS[kind] for path, kind in queryable_paths(model).items()}
-    return JsonDocumentResolver(model.__name__, RecordRow.data.expression, kinds)
+    return JsonDocumentResolver(
+        model.__name__,
+        RecordRow.data.expression,
+        kinds,
+        indexed=records.indexed_columns(data_type.value),
+        indexed_text=INDEXED_TEXT,
+    )
 
 
 def _not_pulled(data_type: DataType) -> ConflictError:

@@ -74,7 +74,10 @@ def compile_order(terms: Sequence[OrderTerm], resolver: FieldResolver) -> list[C
                 f"Cannot order by {term.name}: it is a property of a collection",
                 position=term.position,
             )
-        expr = CodePointOrder(field.expr) if field.kind is FieldKind.STRING else field.expr
+        if field.kind is FieldKind.STRING:  # the indexed copy is folded: sort the original
+            expr: ColumnElement[Any] = CodePointOrder(field.expr)
+        else:
+            expr = field.indexed if field.indexed is not None else field.expr
         order.append((expr.desc() if term.descending else expr.asc()).nulls_last())
     return order
 
@@ -117,12 +120,14 @@ def _clause(clause: Clause, resolver: FieldResolver) -> ColumnElement[bool]:
 
 def _compare(field: ResolvedField, op: Operator, value: Value) -> ColumnElement[bool]:
     expr = field.expr
+    if field.indexed is not None and _indexed_answers(field, op, value):
+        expr = field.indexed
     subject: ColumnElement[Any] = expr
     param: ColumnElement[Any]
     if field.kind is FieldKind.STRING:
         assert isinstance(value, str)
         folded = fold_case(value)
-        subject = AsciiLower(expr)
+        subject = expr if expr is field.indexed else AsciiLower(expr)
         if op is Operator.CONTAINS:
             return subject.like(f"%{escape_like(folded)}%", escape=LIKE_ESCAPE)
         param = literal(folded, String())
@@ -149,6 +154,15 @@ def _compare(field: ResolvedField, op: Operator, value: Value) -> ColumnElement[
     if op is Operator.LE:
         return subject <= param
     raise AssertionError(f"operator {op} passed typed_value for {field.kind}")  # unreachable
+
+
+def _indexed_answers(field: ResolvedField, op: Operator, value: Value) -> bool:
+    """Whether the indexed copy gives the same answer as the document. Text copies are
+    folded and cut off: fine for ``=``/``!=`` on a value that fits (a longer stored value
+    is NULL there, and differs from it either way), not for ``~``."""
+    if field.kind is not FieldKind.STRING:
+        return True
+    return op is not Operator.CONTAINS and len(str(value)) <= field.indexed_text
 
 
 class AsciiLower(FunctionElement[str]):

@@ -191,6 +191,11 @@ class ResolvedField:
     expr: ColumnElement[Any]
     kind: FieldKind
     wrap: Callable[[ColumnElement[bool]], ColumnElement[bool]] | None = None
+    # A column holding a copy of the same value, indexed: for STRING the ASCII-folded
+    # text when at most ``indexed_text`` characters long (else NULL). The compiler uses
+    # it wherever the answer is the same, so the database can seek instead of scanning.
+    indexed: ColumnElement[Any] | None = None
+    indexed_text: int = 0
 
 
 class FieldResolver(Protocol):
@@ -235,21 +240,36 @@ def any_related(
 class JsonDocumentResolver:
     """Properties of a JSON document column (``json_type()``), each path with its kind.
 
-    Arrays cannot be entered: a path through a list reads as missing.
+    Arrays cannot be entered: a path through a list reads as missing. ``indexed`` names
+    the paths that also have an indexed copy in a column of the same row (see
+    :attr:`ResolvedField.indexed`), and ``indexed_text`` how long a text copy may be.
     """
 
     def __init__(
-        self, resource_name: str, column: ColumnElement[Any], kinds: Mapping[str, FieldKind]
+        self,
+        resource_name: str,
+        column: ColumnElement[Any],
+        kinds: Mapping[str, FieldKind],
+        indexed: Mapping[str, ColumnElement[Any]] | None = None,
+        indexed_text: int = 0,
     ) -> None:
         self.resource_name = resource_name
         self.column = column
         self.kinds: Mapping[str, FieldKind] = {_checked_path(k): v for k, v in kinds.items()}
+        self.indexed: Mapping[str, ColumnElement[Any]] = dict(indexed or {})
+        self.indexed_text = indexed_text
 
     def resolve(self, path: tuple[str, ...], *, position: int | None = None) -> ResolvedField:
-        kind = self.kinds.get(".".join(path))
+        name = ".".join(path)
+        kind = self.kinds.get(name)
         if kind is None:
             raise unknown_property(self.resource_name, path, position)
-        return ResolvedField(JsonValue(self.column, path, kind), kind)
+        return ResolvedField(
+            JsonValue(self.column, path, kind),
+            kind,
+            indexed=self.indexed.get(name),
+            indexed_text=self.indexed_text,
+        )
 
 
 # ---------------------------------------------------------------------------- JSON SQL

@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
+from ledgerport.domain.dates import to_codat
 from ledgerport.domain.pulls import ACTIVE, PullStatus
 from ledgerport.storage.tables import PullOperationRow
 
@@ -102,3 +103,27 @@ def finish(
 
 def company_scope(company_id: uuid.UUID) -> Select[Any]:
     return select(PullOperationRow).where(PullOperationRow.company_id == company_id)
+
+
+def claim(session: Session, pull_id: uuid.UUID, worker: dict[str, Any], now: datetime) -> bool:
+    """Move a queued pull to Fetching for ``worker``, if it is still queued: of two
+    workers handed the same pull (a job delivered twice, a re-enqueued pull), exactly
+    one gets it. Who holds it is kept in the audit until the pull ends, so a recovery
+    pass can tell a running pull from one whose worker died."""
+    result = session.execute(
+        update(PullOperationRow)
+        .where(
+            PullOperationRow.id == pull_id,
+            PullOperationRow.status == PullStatus.QUEUED.value,
+        )
+        .values(
+            status=PullStatus.FETCHING.value,
+            progress=0,
+            audit={"worker": worker, "claimed": to_codat(now)},
+        )
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def with_status(session: Session, status: PullStatus) -> list[PullOperationRow]:
+    return list(session.scalars(select(PullOperationRow).where(PullOperationRow.status == status)))

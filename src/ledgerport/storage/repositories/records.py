@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy import Select, Text, and_, cast, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
+from ledgerport.storage.indexed_fields import extract, paths_for
 from ledgerport.storage.repositories import totals
 from ledgerport.storage.tables import DatasetRow, RecordRow
 
@@ -34,11 +35,20 @@ def content_hash(document: Mapping[str, Any]) -> str:
     ).hexdigest()
 
 
+def to_milliseconds(now: datetime) -> datetime:
+    """``modifiedDate`` is kept to the millisecond, the precision queries compare
+    instants at, so ``modifiedDate>X`` means the same read from the JSON or the column."""
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 @dataclass
 class BatchResult:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+    # Which records were written: the pull fetches their attachments, and only theirs.
+    created_ids: list[str] = field(default_factory=list)
+    changed_ids: list[str] = field(default_factory=list)
 
 
 def save_batch(
@@ -65,6 +75,7 @@ def save_batch(
             )
         ).all()
     )
+    now = to_milliseconds(now)
     stamp = to_codat(now)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -82,14 +93,17 @@ def save_batch(
             "data": {**document, "modifiedDate": stamp},
             "content_hash": digest,
             "modified_date": now,
-            "is_deleted": bool((document.get("metadata") or {}).get("isDeleted")),
+            "is_deleted": _deleted(document),
+            **extract(data_type, document),
         }
         if known is None:
             inserts.append(row)
             result.created += 1
+            result.created_ids.append(record_id)
         else:
             updates.append(row)
             result.changed += 1
+            result.changed_ids.append(record_id)
     if inserts:
         session.execute(insert(RecordRow), inserts)
     if updates:
@@ -97,22 +111,16 @@ def save_batch(
     return result
 
 
+def _deleted(document: Mapping[str, Any]) -> bool:
+    metadata = document.get("metadata")
+    return isinstance(metadata, Mapping) and metadata.get("isDeleted") is True
+
+
 def _update_by_key(session: Session, rows: list[dict[str, Any]]) -> None:
     """One executemany UPDATE for a batch of changed records, matched on the primary
-    key each dict carries (SQLAlchemy's bulk UPDATE by primary key)."""
-    keys = (
-        "connection_id",
-        "data_type",
-        "record_id",
-        "data",
-        "content_hash",
-        "modified_date",
-        "is_deleted",
-    )
-    session.execute(
-        update(RecordRow).execution_options(synchronize_session=False),
-        [{k: row[k] for k in keys} for row in rows],
-    )
+    key each dict carries (SQLAlchemy's bulk UPDATE by primary key); the other keys of
+    the dicts are the columns set."""
+    session.execute(update(RecordRow).execution_options(synchronize_session=False), rows)
 
 
 def mark_dataset(
@@ -157,6 +165,16 @@ def has_dataset(
     return session.scalar(select(DatasetRow.data_type).where(condition).limit(1)) is not None
 
 
+def indexed_columns(data_type: str) -> dict[str, Any]:
+    """JSON path → the column holding an indexed copy of it, for this data type's
+    query resolver: the ``f_*`` slots, and ``modifiedDate`` (kept to the millisecond in
+    both places, see :func:`to_milliseconds`)."""
+    columns: dict[str, Any] = {"modifiedDate": _rec.modified_date}
+    for path, slot in paths_for(data_type).items():
+        columns[path] = _rec[slot.column]
+    return columns
+
+
 def scope(
     company_id: uuid.UUID, data_type: str, connection_id: uuid.UUID | None = None
 ) -> Select[Any]:
@@ -170,12 +188,39 @@ def scope(
 def page_text(
     session: Session, filtered: Select[Any], *, offset: int, limit: int
 ) -> tuple[list[str], int]:
-    """The documents of one page as stored JSON text, and the filtered total."""
+    """The documents of one page as stored JSON text, and the filtered total.
+
+    Two steps: the page's keys (filtered, ordered, offset: a sort of small rows, often
+    answered from an index alone), then those rows' documents by primary key. Sorting
+    whole documents to keep 100 of them costs far more than sorting their keys."""
     total = totals.total(session, filtered)
     if offset >= total:
         return [], total
-    stmt = filtered.with_only_columns(cast(_rec.data, Text())).offset(offset).limit(limit)
-    return list(session.connection().execute(stmt).scalars()), total
+    connection = session.connection()
+    keys = connection.execute(
+        filtered.with_only_columns(_rec.connection_id, _rec.data_type, _rec.record_id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    if not keys:
+        return [], total
+    # By primary key, one IN list per connection (a page almost always has one): a
+    # row-value IN over all three columns is not an index seek on SQLite.
+    groups: dict[tuple[Any, str], list[str]] = {}
+    for connection_id, data_type, record_id in keys:
+        groups.setdefault((connection_id, data_type), []).append(record_id)
+    found: dict[tuple[Any, str, str], str] = {}
+    for (connection_id, data_type), record_ids in groups.items():
+        rows = connection.execute(
+            select(_rec.record_id, cast(_rec.data, Text())).where(
+                _rec.connection_id == connection_id,
+                _rec.data_type == data_type,
+                _rec.record_id.in_(record_ids),
+            )
+        )
+        for record_id, data in rows:
+            found[(connection_id, data_type, record_id)] = data
+    return [found[(key[0], key[1], key[2])] for key in keys], total
 
 
 def one_text(
@@ -215,6 +260,7 @@ def mark_missing_deleted(
         .all()
     )
     missing = [record_id for record_id in current if record_id not in seen]
+    now = to_milliseconds(now)
     stamp = to_codat(now)
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]

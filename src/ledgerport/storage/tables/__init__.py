@@ -1,6 +1,7 @@
 """All tables, imported here so ``Base.metadata`` is complete for Alembic."""
 
 from ledgerport.storage.tables.api_keys import ApiKeyRow
+from ledgerport.storage.tables.attachments import AttachmentRow
 from ledgerport.storage.tables.base import Base
 from ledgerport.storage.tables.companies import CompanyRow
 from ledgerport.storage.tables.connections import ConnectionRow
@@ -11,6 +12,7 @@ from ledgerport.storage.tables.settings import ProfileRow, SyncSettingsRow
 
 __all__ = [
     "ApiKeyRow",
+    "AttachmentRow",
     "Base",
     "CompanyRow",
     "ConnectionRow",

@@ -2,13 +2,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledgerport.storage.tables.base import Base
 from ledgerport.storage.types import UTCDateTime, json_type
+
+INDEXED_TEXT = 200
+"""Longest text kept in an indexed column (PostgreSQL's b-tree refuses very long keys);
+a longer value is left NULL there and queries for it read the JSON instead."""
 
 
 class RecordRow(Base):
@@ -28,12 +33,23 @@ class RecordRow(Base):
     company_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("companies.id", ondelete="CASCADE")
     )
-    data: Mapped[dict[str, Any]] = mapped_column(json_type())
     # blake2b of the document without modifiedDate: a record "changes" (and gets a new
     # modifiedDate) only when its content does.
     content_hash: Mapped[str] = mapped_column(String(32))
     modified_date: Mapped[datetime] = mapped_column(UTCDateTime)
     is_deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Copies of the most queried fields, for index seeks instead of JSON scans; which
+    # path fills which column per data type is ``storage/indexed_fields.py``'s call.
+    f_ref_id: Mapped[str | None] = mapped_column(String(INDEXED_TEXT))
+    f_name: Mapped[str | None] = mapped_column(String(INDEXED_TEXT))
+    f_status: Mapped[str | None] = mapped_column(String(INDEXED_TEXT))
+    f_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    f_due_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    f_amount: Mapped[Decimal | None] = mapped_column(Numeric)
+    f_amount_due: Mapped[Decimal | None] = mapped_column(Numeric)
+    # Last: SQLite reads a column stored after a large value only by walking that
+    # value's overflow pages (see migration 0006).
+    data: Mapped[dict[str, Any]] = mapped_column(json_type())
 
     __table_args__ = (
         Index(
@@ -43,6 +59,11 @@ class RecordRow(Base):
             "modified_date",
             "record_id",
         ),
+        # Counterparty (+ status) then date: "this customer's open invoices by date".
+        Index("ix_records_name", "company_id", "data_type", "f_name", "f_status", "f_date"),
+        Index("ix_records_status", "company_id", "data_type", "f_status", "f_date"),
+        Index("ix_records_date", "company_id", "data_type", "f_date"),
+        Index("ix_records_ref", "company_id", "data_type", "f_ref_id"),
     )
 
 

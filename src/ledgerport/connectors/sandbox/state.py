@@ -1,0 +1,506 @@
+"""The sandbox company's books as plain mutable state, and the double-entry rules that
+change it.
+
+Money is held in integer pence and time in whole hours since the books began (``t``), so
+the arithmetic is exact and fast; dates become Codat's strings only when a record is
+rendered (``render.py``). Every change goes through :class:`Company`'s methods, which
+post a balanced journal entry for anything that moves money and stamp each touched
+record with the hour it changed: that stamp is the record's ``sourceModifiedDate``, so
+a reader asking "what changed since" gets exactly the changed records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+
+from ledgerport.connectors.sandbox import catalog as c
+
+HOUR = timedelta(hours=1)
+FINANCIAL_YEAR_START_MONTH = 4  # 1 April, as most UK limited companies
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A customer or a supplier, with how it behaves (payment terms, lateness)."""
+
+    id: str
+    name: str
+    contact: str
+    email: str
+    phone: str
+    street: str
+    city: str
+    postcode: str
+    region: str  # tracking category id
+    created: int  # t
+    terms: int  # days until a document is due
+    lateness: int  # customers: typical days paid after the due date
+    method: c.PaymentMethodDef = c.BACS  # how money moves between us
+    vat_number: str | None = None
+    kind: c.SupplierKind | None = None  # suppliers only
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    description: str
+    unit: int
+    quantity: int
+    sub: int
+    tax: int
+    account: str
+    tax_rate: c.TaxRateDef
+    item: str | None = None
+    tracking: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.sub + self.tax
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What will happen to a document, drawn when it is raised so that its future does
+    not depend on when the books are looked at. Offsets are in days.
+
+    ``settle``: (days after the due date, hour, percent of what is then due; 100 = all).
+    ``credit``: (days after posting, hour, percent of the first line credited back).
+    ``void``: (days after posting, hour). ``approve``/``delete``: for a draft, (days
+    after it was raised, hour); a draft with neither stays a draft."""
+
+    settle: tuple[tuple[int, int, int], ...] = ()
+    credit: tuple[int, int, int] | None = None
+    void: tuple[int, int] | None = None
+    approve: tuple[int, int] | None = None
+    delete: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """Part of a payment (or of a credit note) applied to a document."""
+
+    payment_id: str
+    payment_total: int
+    t: int
+    amount: int
+    cash: bool  # money through the bank, rather than a credit note applied
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """An invoice, bill, credit note or bill credit note (``data_type`` says which)."""
+
+    data_type: str
+    id: str
+    number: str
+    party: Party
+    created: int
+    modified: int
+    day: int  # issue date (a draft's is re-set when it is approved)
+    lines: tuple[Line, ...]
+    sub: int
+    tax: int
+    plan: Plan = field(default_factory=Plan)
+    draft: bool = False
+    void: bool = False
+    deleted: bool = False
+    posted: int | None = None  # t of posting, None while a draft
+    allocations: list[Allocation] = field(default_factory=list)
+    note: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.sub + self.tax
+
+    @property
+    def allocated(self) -> int:
+        return sum(a.amount for a in self.allocations)
+
+    @property
+    def due(self) -> int:
+        """What is still owed on it (or, for a credit note, still to be used)."""
+        return 0 if self.void else self.total - self.allocated
+
+    @property
+    def due_day(self) -> int:
+        return self.day + self.party.terms
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    type: str  # Codat's PaymentLinkType / BillPaymentLineLinkType
+    id: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentLine:
+    amount: int
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """A customer's payment (``payments``) or ours to a supplier (``billPayments``). A
+    credit note applied to a document is a payment of 0 with two links, as Codat models
+    it; it moves no money and has no bank line or journal entry."""
+
+    data_type: str
+    id: str
+    party: Party
+    t: int
+    total: int
+    method: c.PaymentMethodDef | None
+    lines: tuple[PaymentLine, ...]
+    reference: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectCost:
+    id: str
+    t: int
+    lines: tuple[Line, ...]
+    sub: int
+    tax: int
+    reference: str
+    note: str
+
+    @property
+    def total(self) -> int:
+        return self.sub + self.tax
+
+
+@dataclass(frozen=True, slots=True)
+class BankTransaction:
+    """A line of the current account's statement; ``reconciled`` once ``reconciled_at``
+    has passed (a day or three after it cleared)."""
+
+    id: str
+    t: int
+    reconciled_at: int
+    description: str
+    counterparty: str | None
+    reference: str | None
+    amount: int
+    balance: int
+    type: str  # Codat's BankTransactionType
+
+
+@dataclass(frozen=True, slots=True)
+class JournalLine:
+    account: str
+    amount: int  # debit positive, credit negative
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    id: str
+    t: int
+    journal: c.JournalDef
+    description: str
+    record: tuple[str, str] | None  # (id, dataType) of the document it posts
+    lines: tuple[JournalLine, ...]
+
+    @property
+    def day(self) -> int:
+        return self.t // 24
+
+
+class Event(Protocol):
+    """Something that happens to the books at hour ``t``. The generator makes them; the
+    write-back seam is to hand :func:`~ledgerport.connectors.sandbox.books.books` more
+    of them (``extra``), which are applied in time order with the generated ones."""
+
+    @property
+    def t(self) -> int: ...
+
+    def apply(self, company: Company) -> None: ...
+
+
+@dataclass
+class AccountTotals:
+    """One account's postings summed by financial year, and the last hour any posting
+    to it in that year was made (what its ``sourceModifiedDate`` is built from)."""
+
+    by_year: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    last_by_year: dict[int, int] = field(default_factory=dict)
+
+
+class Company:
+    """The whole of the books at one moment, and the only way to change them."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start  # t = 0: midnight UTC on the first day of the history
+        self.start_date = start.date()
+        self.name = "Sandbox Electrical Services Ltd"
+        self.registration_number = "00000000"
+        self.vat_number = "GB000000000"
+        self.street, self.city, self.postcode, self.phone = "", "Bristol", "", ""
+        self.customers: list[Party] = []
+        self.suppliers: list[Party] = []
+        self.invoices: list[Document] = []
+        self.credit_notes: list[Document] = []
+        self.bills: list[Document] = []
+        self.bill_credit_notes: list[Document] = []
+        self.payments: list[Payment] = []
+        self.bill_payments: list[Payment] = []
+        self.direct_costs: list[DirectCost] = []
+        self.bank_transactions: list[BankTransaction] = []
+        self.journal_entries: list[JournalEntry] = []
+        self.documents: dict[str, Document] = {}
+        self.accounts: dict[str, AccountTotals] = {a.code: AccountTotals() for a in c.ACCOUNTS}
+        self.bank_balance = 0
+        self.opening_bank_balance = 0
+        self.open_credits: dict[str, list[Document]] = defaultdict(list)
+        # Follow-ups documents schedule for later days: day -> [(t, seq, event)].
+        self.agenda: dict[int, list[tuple[int, int, Event]]] = defaultdict(list)
+        self.seq = 0
+        self.today = -1  # the day being simulated
+        self.vat_locked_to: int | None = None  # last day of the last VAT quarter returned
+        self.bank_lines_since_fee = 0
+        self._years: list[int] = []
+        self._counters: dict[str, int] = defaultdict(int)
+
+    # -- time -----------------------------------------------------------------------
+
+    def date(self, day: int) -> date:
+        return self.start_date + timedelta(days=day)
+
+    def moment(self, t: int) -> datetime:
+        return self.start + t * HOUR
+
+    def year_of(self, day: int) -> int:
+        """The financial year a day falls in, named by the calendar year it starts in."""
+        while day >= len(self._years):
+            when = self.date(len(self._years))
+            self._years.append(
+                when.year if when.month >= FINANCIAL_YEAR_START_MONTH else when.year - 1
+            )
+        return self._years[day] if day >= 0 else self._year_before_start(day)
+
+    def _year_before_start(self, day: int) -> int:
+        when = self.date(day)
+        return when.year if when.month >= FINANCIAL_YEAR_START_MONTH else when.year - 1
+
+    def year_start(self, year: int) -> datetime:
+        return datetime(year, FINANCIAL_YEAR_START_MONTH, 1, tzinfo=UTC)
+
+    def later(self, event: Event) -> None:
+        """Put a follow-up on the agenda of the day it happens (always a later day than
+        the one being simulated, whose agenda has already been read)."""
+        if event.t // 24 <= self.today:
+            raise ValueError("a follow-up must fall on a later day")
+        self.seq += 1
+        self.agenda[event.t // 24].append((event.t, self.seq, event))
+
+    def next_number(self, series: str) -> int:
+        self._counters[series] += 1
+        return self._counters[series]
+
+    # -- the ledger -----------------------------------------------------------------
+
+    def post(
+        self,
+        t: int,
+        journal: c.JournalDef,
+        description: str,
+        record: tuple[str, str] | None,
+        lines: Iterable[JournalLine],
+    ) -> JournalEntry:
+        """Post a journal entry; refuses one that does not balance."""
+        kept = tuple(line for line in lines if line.amount)
+        if sum(line.amount for line in kept) != 0:
+            raise ValueError(f"unbalanced journal entry: {description}")
+        entry = JournalEntry(
+            id=f"je-{self.next_number('je'):06d}",
+            t=t,
+            journal=journal,
+            description=description,
+            record=record,
+            lines=kept,
+        )
+        self.journal_entries.append(entry)
+        year = self.year_of(t // 24)
+        for line in kept:
+            totals = self.accounts[line.account]
+            totals.by_year[year] += line.amount
+            totals.last_by_year[year] = t
+        return entry
+
+    def bank(
+        self,
+        t: int,
+        amount: int,
+        description: str,
+        kind: str,
+        *,
+        counterparty: str | None = None,
+        reference: str | None = None,
+        reconcile_after: int = 24,
+    ) -> BankTransaction:
+        """A line on the bank statement. The journal entry for it is the caller's (the
+        payment's, or one the caller posts for a fee or a transfer)."""
+        self.bank_balance += amount
+        self.bank_lines_since_fee += 1
+        line = BankTransaction(
+            id=f"btx-{self.next_number('btx'):06d}",
+            t=t,
+            reconciled_at=t + reconcile_after,
+            description=description,
+            counterparty=counterparty,
+            reference=reference,
+            amount=amount,
+            balance=self.bank_balance,
+            type=kind,
+        )
+        self.bank_transactions.append(line)
+        return line
+
+    def balance(self, code: str) -> int:
+        return sum(self.accounts[code].by_year.values())
+
+    # -- documents ------------------------------------------------------------------
+
+    def add_document(self, doc: Document) -> None:
+        self.documents[doc.id] = doc
+        {
+            "invoices": self.invoices,
+            "creditNotes": self.credit_notes,
+            "bills": self.bills,
+            "billCreditNotes": self.bill_credit_notes,
+        }[doc.data_type].append(doc)
+
+    def post_document(self, doc: Document, t: int) -> None:
+        """Approve a document into the ledger: sales and purchases, and their credits,
+        against the debtors or creditors control account, with VAT on its own line."""
+        doc.draft, doc.posted, doc.modified = False, t, t
+        sales = doc.data_type in ("invoices", "creditNotes")
+        sign = 1 if doc.data_type in ("invoices", "billCreditNotes") else -1
+        control = c.DEBTORS if sales else c.CREDITORS
+        tax_account = c.VAT_ON_SALES if sales else c.VAT_ON_PURCHASES
+        lines = [JournalLine(control, sign * doc.total, doc.party.name)]
+        net: dict[str, int] = defaultdict(int)
+        for line in doc.lines:
+            net[line.account] += line.sub
+        lines += [JournalLine(account, -sign * amount) for account, amount in net.items()]
+        lines.append(JournalLine(tax_account, -sign * doc.tax, "VAT"))
+        journal = c.SALES_JOURNAL if sales else c.PURCHASES_JOURNAL
+        self.post(t, journal, f"{doc.number} {doc.party.name}", (doc.id, doc.data_type), lines)
+
+    def void_document(self, doc: Document, t: int) -> None:
+        """Void a posted document nothing has been allocated to: a reversing entry."""
+        original = next(
+            e for e in reversed(self.journal_entries) if e.record == (doc.id, doc.data_type)
+        )
+        doc.void, doc.modified = True, t
+        reversed_lines = (JournalLine(x.account, -x.amount, x.description) for x in original.lines)
+        self.post(
+            t, original.journal, f"Void {doc.number}", (doc.id, doc.data_type), reversed_lines
+        )
+
+    def settle(
+        self,
+        t: int,
+        party: Party,
+        docs: list[tuple[Document, int]],
+        method: c.PaymentMethodDef,
+    ) -> Payment | None:
+        """Money paid against documents of one party, one payment line per document:
+        the bank line, the journal entry and the allocations, all at hour ``t``."""
+        paid = [(doc, amount) for doc, amount in docs if amount > 0]
+        if not paid:
+            return None
+        receipt = paid[0][0].data_type == "invoices"
+        data_type = "payments" if receipt else "billPayments"
+        prefix = "pay" if receipt else "bpy"
+        total = sum(amount for _, amount in paid)
+        payment = Payment(
+            data_type=data_type,
+            id=f"{prefix}-{self.next_number(data_type):05d}",
+            party=party,
+            t=t,
+            total=total,
+            method=method,
+            lines=tuple(
+                PaymentLine(amount, (Link("Invoice" if receipt else "Bill", doc.id, -amount),))
+                for doc, amount in paid
+            ),
+            reference=", ".join(doc.number for doc, _ in paid),
+            note=None,
+        )
+        (self.payments if receipt else self.bill_payments).append(payment)
+        for doc, amount in paid:
+            doc.allocations.append(Allocation(payment.id, total, t, amount, cash=True))
+            doc.modified = t
+        sign = 1 if receipt else -1
+        control = c.DEBTORS if receipt else c.CREDITORS
+        journal = c.RECEIPTS_JOURNAL if receipt else c.PAYMENTS_JOURNAL
+        self.post(
+            t,
+            journal,
+            f"{'Receipt from' if receipt else 'Payment to'} {party.name}",
+            (payment.id, data_type),
+            (JournalLine(c.BANK, sign * total), JournalLine(control, -sign * total, party.name)),
+        )
+        kind = "Credit" if receipt else ("DirectDebit" if method is c.DIRECT_DEBIT else "Debit")
+        self.bank(
+            t,
+            sign * total,
+            f"{party.name} {payment.reference}"[:120],
+            kind,
+            counterparty=party.name,
+            reference=payment.id,
+        )
+        return payment
+
+    def apply_credit(self, credit: Document, target: Document, t: int) -> Payment | None:
+        """Use what is left of a credit note against a document of the same party: a
+        payment of 0 linking both (Codat's "allocation of credit note"); the debtors or
+        creditors balance is unchanged, so no journal entry."""
+        amount = min(credit.due, target.due)
+        if amount <= 0 or credit.void or target.void or target.draft:
+            return None
+        receipt = target.data_type == "invoices"
+        data_type = "payments" if receipt else "billPayments"
+        prefix = "pay" if receipt else "bpy"
+        payment = Payment(
+            data_type=data_type,
+            id=f"{prefix}-{self.next_number(data_type):05d}",
+            party=target.party,
+            t=t,
+            total=0,
+            method=None,
+            lines=(
+                PaymentLine(
+                    0,
+                    (
+                        Link("Invoice" if receipt else "Bill", target.id, -amount),
+                        Link("CreditNote", credit.id, amount),
+                    ),
+                ),
+            ),
+            reference=f"{credit.number} to {target.number}",
+            note="Credit note applied",
+        )
+        (self.payments if receipt else self.bill_payments).append(payment)
+        note = f"Credit note {credit.number}"
+        target.allocations.append(Allocation(payment.id, 0, t, amount, cash=False, note=note))
+        credit.allocations.append(
+            Allocation(payment.id, 0, t, amount, cash=False, note=f"Applied to {target.number}")
+        )
+        target.modified = credit.modified = t
+        return payment
+
+    def use_open_credits(self, doc: Document, t: int) -> None:
+        """Apply the party's unused credit notes to a newly posted document."""
+        credits = self.open_credits.get(doc.party.id)
+        while credits and doc.due > 0:
+            self.apply_credit(credits[0], doc, t)
+            if credits[0].due <= 0:
+                credits.pop(0)
