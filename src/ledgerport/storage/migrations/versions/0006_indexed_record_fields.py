@@ -20,8 +20,6 @@ from ledgerport.storage.indexed_fields import extract
 
 revision = "0006"
 down_revision = "0005"
-    "0005" if any(__import__("pathlib").Path(__file__).parent.glob("0005_*.py")) else "0004"
-)
 branch_labels = None
 depends_on = None
 
