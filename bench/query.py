@@ -37,6 +37,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import orjson
@@ -264,7 +265,7 @@ def raw_sql(services: Services, company_id: uuid.UUID, query: str, page: int) ->
         resolver(DataType.INVOICES),
         query,
         "issueDate",
-        default_order=(RecordRow.modified_date.expression, RecordRow.record_id.expression),
+        default_order=records.page_order(ordered=True),
     )
     total_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
     keys_stmt = stmt.with_only_columns(
@@ -274,7 +275,7 @@ def raw_sql(services: Services, company_id: uuid.UUID, query: str, page: int) ->
 
     def run() -> int:
         with services.engine.connect() as conn:
-            conn.execute(total_stmt).scalar()
+            total = conn.execute(total_stmt).scalar()
             keys = conn.execute(keys_stmt).all()
             ids = [k[2] for k in keys]
             texts = conn.execute(
@@ -284,7 +285,8 @@ def raw_sql(services: Services, company_id: uuid.UUID, query: str, page: int) ->
                     RecordRow.record_id.in_(ids),
                 )
             ).all()
-            return len(texts)
+            assert len(texts) == len(keys)
+            return int(total or 0)
 
     return run
 
@@ -320,7 +322,7 @@ def main() -> None:
             for page in (1, 40):
                 url = (
                     f"/companies/{company_id}/data/invoices"
-                    f"?page={page}&pageSize=100&orderBy=issueDate&query={query}"
+                    f"?page={page}&pageSize=100&orderBy=issueDate&query={quote(query)}"
                 )
                 first = client.get(url, headers=auth)
                 first.raise_for_status()
@@ -332,6 +334,7 @@ def main() -> None:
 
                 api = percentiles(timed(via_api, args.iterations))
                 direct = raw_sql(services, company_id, query, page)
+                assert direct() == body["totalResults"]  # the same rows either way
                 sql = percentiles(timed(direct, args.iterations))
                 print(
                     f"  page {page:>2} (totalResults {body['totalResults']:,}): "
@@ -340,7 +343,7 @@ def main() -> None:
                     f"ratio {api[0] / sql[0]:.2f}"
                 )
             adhoc = "invoiceNumber~99&&currency=GBP"
-            url = f"/companies/{company_id}/data/invoices?page=1&pageSize=100&query={adhoc}"
+            url = f"/companies/{company_id}/data/invoices?page=1&pageSize=100&query={quote(adhoc)}"
             samples = timed(lambda: client.get(url, headers=auth).raise_for_status(), 5)
             total = client.get(url, headers=auth).json()["totalResults"]
             per_100k = statistics.median(samples) / (args.per_company / 100_000)
@@ -368,7 +371,7 @@ def main() -> None:
                 for page in (1, 40):
                     url = (
                         f"/companies/{company_id}/data/invoices"
-                        f"?page={page}&pageSize=100&orderBy=issueDate&query={query}"
+                        f"?page={page}&pageSize=100&orderBy=issueDate&query={quote(query)}"
                     )
                     over_http = percentiles(
                         timed(lambda u=url: http.get(u).raise_for_status(), args.iterations)

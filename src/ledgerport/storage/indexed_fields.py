@@ -17,6 +17,7 @@ every query gives the same rows either way.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -143,30 +144,56 @@ def paths_for(data_type: str) -> Mapping[str, Slot]:
     return INDEXED.get(data_type, _NO_SLOTS)
 
 
-def _at(document: Mapping[str, Any], path: str) -> Any:
+def _at(document: Mapping[str, Any], parts: tuple[str, ...]) -> Any:
     value: Any = document
-    for part in path.split("."):
-        if not isinstance(value, Mapping):
+    for part in parts:
+        if not isinstance(value, dict):
             return None
         value = value.get(part)
     return value
 
 
-def _typed(value: Any, kind: FieldKind) -> str | datetime | Decimal | None:
-    if kind is FieldKind.STRING:
-        if not isinstance(value, str) or len(value) > INDEXED_TEXT:
-            return None
-        return fold_case(value)
-    if kind is FieldKind.DATETIME:
-        return parse_datetime(value) if isinstance(value, str) else None
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+@functools.lru_cache(maxsize=8192)
+def _instant(text: str) -> datetime | None:
+    # Documents share few distinct dates (invoices of one day...): parse each once.
+    return parse_datetime(text)
+
+
+def _text(value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) > INDEXED_TEXT:
+        return None
+    return fold_case(value)
+
+
+def _datetime(value: Any) -> datetime | None:
+    return _instant(str(value)) if isinstance(value, str) else None
+
+
+def _number(value: Any) -> Decimal | None:
+    if type(value) is bool or not isinstance(value, int | float | Decimal):
         return None
     return Decimal(str(value))
 
 
+_READERS = {FieldKind.STRING: _text, FieldKind.DATETIME: _datetime, FieldKind.NUMBER: _number}
+
+
+@functools.cache
+def _plan(data_type: str) -> tuple[tuple[str, tuple[str, ...], Any], ...]:
+    """Per data type, once: (column, path parts, reader) for each assigned slot."""
+    return tuple(
+        (slot.column, tuple(path.split(".")), _READERS[slot.kind])
+        for path, slot in paths_for(data_type).items()
+    )
+
+
+_EMPTY = {slot.column: None for slot in SLOTS.values()}
+
+
 def extract(data_type: str, document: Mapping[str, Any]) -> dict[str, Any]:
-    """The indexed columns' values for ``document``: every slot, None where unassigned."""
-    values: dict[str, Any] = {slot.column: None for slot in SLOTS.values()}
-    for path, slot in paths_for(data_type).items():
-        values[slot.column] = _typed(_at(document, path), slot.kind)
+    """The indexed columns' values for ``document``: every slot, None where unassigned.
+    Runs for every record written, so the per-type plan is computed once."""
+    values = dict(_EMPTY)
+    for column, parts, read in _plan(data_type):
+        values[column] = read(_at(document, parts))
     return values

@@ -90,7 +90,7 @@ def _list(
             resolver(data_type),
             paging.query,
             paging.order_by,
-            default_order=(RecordRow.modified_date.expression, RecordRow.record_id.expression),
+            default_order=records.page_order(ordered=paging.order_by is not None),
         )
         texts, total = records.page_text(
             session, stmt, offset=paging.offset, limit=paging.page_size

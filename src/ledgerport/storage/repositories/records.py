@@ -105,7 +105,8 @@ def save_batch(
             result.changed += 1
             result.changed_ids.append(record_id)
     if inserts:
-        session.execute(insert(RecordRow), inserts)
+        # Core executemany: the ORM's bulk path costs more than the write itself here.
+        session.connection().execute(insert(RecordRow.__table__), inserts)
     if updates:
         _update_by_key(session, updates)
     return result
@@ -183,6 +184,14 @@ def scope(
     if connection_id is not None:
         stmt = stmt.where(_rec.connection_id == connection_id)
     return stmt
+
+
+def page_order(*, ordered: bool) -> tuple[Any, ...]:
+    """What pages are ordered by after the client's ``orderBy`` (a unique tiebreak, so
+    paging is stable), or instead of it: the order of last change. Both are the tail of
+    every records index, so a page is sorted from an index, not from the rows."""
+    key = (_rec.record_id, _rec.connection_id)
+    return key if ordered else (_rec.modified_date, *key)
 
 
 def page_text(

@@ -16,6 +16,10 @@ INDEXED_TEXT = 200
 a longer value is left NULL there and queries for it read the JSON instead."""
 
 
+_SCOPE = ("company_id", "data_type")
+_KEY = ("record_id", "connection_id")
+
+
 class RecordRow(Base):
     """One standard-model record (an invoice, a supplier...) as Codat shows it.
 
@@ -52,18 +56,21 @@ class RecordRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(json_type())
 
     __table_args__ = (
+        # Every index ends with the key, so ordered pages (orderBy, then the key as
+        # tiebreak) are read and sorted from the index alone, never from the rows.
         Index(
             "ix_records_company_type_modified",
             "company_id",
             "data_type",
             "modified_date",
             "record_id",
+            "connection_id",
         ),
         # Counterparty (+ status) then date: "this customer's open invoices by date".
-        Index("ix_records_name", "company_id", "data_type", "f_name", "f_status", "f_date"),
-        Index("ix_records_status", "company_id", "data_type", "f_status", "f_date"),
-        Index("ix_records_date", "company_id", "data_type", "f_date"),
-        Index("ix_records_ref", "company_id", "data_type", "f_ref_id"),
+        Index("ix_records_name", *_SCOPE, "f_name", "f_status", "f_date", *_KEY),
+        Index("ix_records_status", *_SCOPE, "f_status", "f_date", *_KEY),
+        Index("ix_records_date", *_SCOPE, "f_date", *_KEY),
+        Index("ix_records_ref", *_SCOPE, "f_ref_id", "f_date", *_KEY),
     )
 
 

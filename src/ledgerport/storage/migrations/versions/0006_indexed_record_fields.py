@@ -26,11 +26,12 @@ depends_on = None
 _TEXT = ("f_ref_id", "f_name", "f_status")
 _DATES = ("f_date", "f_due_date")
 _NUMBERS = ("f_amount", "f_amount_due")
+_KEY = ["record_id", "connection_id"]
 _INDEXES = {
-    "ix_records_name": ["company_id", "data_type", "f_name", "f_status", "f_date"],
-    "ix_records_status": ["company_id", "data_type", "f_status", "f_date"],
-    "ix_records_date": ["company_id", "data_type", "f_date"],
-    "ix_records_ref": ["company_id", "data_type", "f_ref_id"],
+    "ix_records_name": ["company_id", "data_type", "f_name", "f_status", "f_date", *_KEY],
+    "ix_records_status": ["company_id", "data_type", "f_status", "f_date", *_KEY],
+    "ix_records_date": ["company_id", "data_type", "f_date", *_KEY],
+    "ix_records_ref": ["company_id", "data_type", "f_ref_id", "f_date", *_KEY],
 }
 
 
@@ -41,6 +42,12 @@ def upgrade() -> None:
         with op.batch_alter_table("records", schema=None) as batch_op:
             for column in _new_columns():
                 batch_op.add_column(column)
+            batch_op.drop_index("ix_records_company_type_modified")
+            batch_op.create_index(
+                "ix_records_company_type_modified",
+                ["company_id", "data_type", "modified_date", *_KEY],
+                unique=False,
+            )
     _backfill()
     with op.batch_alter_table("records", schema=None) as batch_op:
         for index, columns in _INDEXES.items():
@@ -100,7 +107,7 @@ def _rebuild_sqlite() -> None:
     op.create_index(
         "ix_records_company_type_modified",
         "records",
-        ["company_id", "data_type", "modified_date", "record_id"],
+        ["company_id", "data_type", "modified_date", *_KEY],
         unique=False,
     )
 
@@ -157,5 +164,11 @@ def downgrade() -> None:
     with op.batch_alter_table("records", schema=None) as batch_op:
         for index in _INDEXES:
             batch_op.drop_index(index)
+        batch_op.drop_index("ix_records_company_type_modified")
+        batch_op.create_index(
+            "ix_records_company_type_modified",
+            ["company_id", "data_type", "modified_date", "record_id"],
+            unique=False,
+        )
         for name in (*_NUMBERS, *_DATES, *_TEXT):
             batch_op.drop_column(name)
