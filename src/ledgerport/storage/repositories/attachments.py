@@ -114,9 +114,7 @@ def replace(
     if inserts:
         session.execute(insert(AttachmentRow), inserts)
     if updates:
-        session.execute(
-            update(AttachmentRow).execution_options(synchronize_session=False), updates
-        )
+        session.execute(update(AttachmentRow).execution_options(synchronize_session=False), updates)
     return result
 
 

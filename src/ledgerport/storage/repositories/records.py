@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, Text, and_, cast, func, insert, select, update
+from sqlalchemy import Select, Table, Text, and_, cast, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
@@ -24,7 +24,8 @@ from ledgerport.storage.indexed_fields import extract, paths_for
 from ledgerport.storage.repositories import totals
 from ledgerport.storage.tables import DatasetRow, RecordRow
 
-_rec = RecordRow.__table__.c
+_RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
+_rec = _RECORDS.c
 
 
 def content_hash(document: Mapping[str, Any]) -> str:
@@ -106,7 +107,7 @@ def save_batch(
             result.changed_ids.append(record_id)
     if inserts:
         # Core executemany: the ORM's bulk path costs more than the write itself here.
-        session.connection().execute(insert(RecordRow.__table__), inserts)
+        session.connection().execute(insert(_RECORDS), inserts)
     if updates:
         _update_by_key(session, updates)
     return result

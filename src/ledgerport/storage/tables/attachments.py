@@ -17,8 +17,8 @@ class AttachmentRow(Base):
     The bytes live in the row, not in files on disk: a pull writes a record's files in
     the same transaction as the record, so a failed pull leaves the old files exactly as
     the old record, and backups, deletes (``ON DELETE CASCADE``) and PostgreSQL replicas
-    need nothing beyond the database. Platforms cap attachments at a few MB (Xero 4 MB),
-    well within what a BLOB/``bytea`` column serves.
+    need nothing beyond the database. Platforms cap attachments at 4 MB (Xero) to 100 MB
+    (QuickBooks Online, NetSuite), within what a BLOB or ``bytea`` (1 GB) column holds.
     """
 
     __tablename__ = "attachments"
