@@ -156,3 +156,43 @@ def test_deleting_the_company_deletes_its_records(client: TestClient, services) 
     with services.sessions() as session:
         assert session.scalar(select(func.count()).select_from(RecordRow)) == 0
         assert session.scalar(select(func.count()).select_from(DatasetRow)) == 0
+
+
+def test_unfiltered_totals_come_from_the_pull_and_agree_with_a_count(
+    client: TestClient, services
+) -> None:
+    """An unfiltered page takes ``totalResults`` from what the pull recorded instead of
+    counting every row; it must agree with a counted total, on both scopes."""
+    company = platform.company(
+        services,
+        connections=(("mqjo", ConnectionStatus.LINKED), ("mqjo", ConnectionStatus.LINKED)),
+    )
+    first = [_invoice(n, "Acme Ltd", "Submitted", "10") for n in range(5)]
+    _pull(services, company, "invoices", first)
+    second = [_invoice(n, "Beta Bikes", "Paid", "20") for n in range(3)]
+    connection = company.connections[1]
+    with transaction(services.sessions) as session:
+        records.save_batch(
+            session,
+            company_id=company.id,
+            connection_id=connection.id,
+            data_type="invoices",
+            documents=second,
+            now=utcnow(),
+        )
+        records.mark_dataset(
+            session,
+            company_id=company.id,
+            connection_id=connection.id,
+            data_type="invoices",
+            now=utcnow(),
+        )
+    base = f"/companies/{company.id}/data/invoices"
+    counted = client.get(base, params={"query": "id!=none", "pageSize": 2}).json()
+    unfiltered = client.get(base, params={"pageSize": 2}).json()
+    assert unfiltered["totalResults"] == counted["totalResults"] == 8
+    assert "next" in unfiltered["_links"]
+    scoped = f"/companies/{company.id}/connections/{connection.id}/data/invoices"
+    assert client.get(scoped).json()["totalResults"] == 3
+    last = client.get(base, params={"page": 4, "pageSize": 2}).json()
+    assert (len(last["results"]), last["totalResults"]) == (2, 8)

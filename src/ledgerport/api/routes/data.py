@@ -83,7 +83,8 @@ def _list(
 ) -> Response:
     with services.sessions() as session:
         company_uuid, scope_connection = _scope(session, company_id, connection_id)
-        if not records.has_dataset(session, company_uuid, data_type.value, scope_connection):
+        stored = records.dataset_total(session, company_uuid, data_type.value, scope_connection)
+        if stored is None:
             raise _not_pulled(data_type)
         stmt = apply_query(
             records.scope(company_uuid, data_type.value, scope_connection),
@@ -93,7 +94,11 @@ def _list(
             default_order=records.page_order(ordered=paging.order_by is not None),
         )
         texts, total = records.page_text(
-            session, stmt, offset=paging.offset, limit=paging.page_size
+            session,
+            stmt,
+            offset=paging.offset,
+            limit=paging.page_size,
+            known_total=None if paging.query else stored,
         )
     results = [orjson.Fragment(text) for text in texts]
     return JSONBytes(envelope(request, paging, results, total))

@@ -167,6 +167,21 @@ def has_dataset(
     return session.scalar(select(DatasetRow.data_type).where(condition).limit(1)) is not None
 
 
+def dataset_total(
+    session: Session, company_id: uuid.UUID, data_type: str, connection_id: uuid.UUID | None = None
+) -> int | None:
+    """How many records the scope holds, kept by the pulls that write them, or None if
+    the data type was never pulled there: an unfiltered list's ``totalResults`` without
+    counting 100,000 rows on every page."""
+    condition = and_(DatasetRow.company_id == company_id, DatasetRow.data_type == data_type)
+    if connection_id is not None:
+        condition = and_(condition, DatasetRow.connection_id == connection_id)
+    pulled, total = session.execute(
+        select(func.count(), func.sum(DatasetRow.record_count)).where(condition)
+    ).one()
+    return int(total or 0) if pulled else None
+
+
 def indexed_columns(data_type: str) -> dict[str, Any]:
     """JSON path → the column holding an indexed copy of it, for this data type's
     query resolver: the ``f_*`` slots, and ``modifiedDate`` (kept to the millisecond in
@@ -196,14 +211,20 @@ def page_order(*, ordered: bool) -> tuple[Any, ...]:
 
 
 def page_text(
-    session: Session, filtered: Select[Any], *, offset: int, limit: int
+    session: Session,
+    filtered: Select[Any],
+    *,
+    offset: int,
+    limit: int,
+    known_total: int | None = None,
 ) -> tuple[list[str], int]:
-    """The documents of one page as stored JSON text, and the filtered total.
+    """The documents of one page as stored JSON text, and the filtered total (counted,
+    unless the caller knows it: see :func:`dataset_total`).
 
     Two steps: the page's keys (filtered, ordered, offset: a sort of small rows, often
     answered from an index alone), then those rows' documents by primary key. Sorting
     whole documents to keep 100 of them costs far more than sorting their keys."""
-    total = totals.total(session, filtered)
+    total = known_total if known_total is not None else totals.total(session, filtered)
     if offset >= total:
         return [], total
     connection = session.connection()
