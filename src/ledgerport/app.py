@@ -24,6 +24,7 @@ from ledgerport.api.routes import (
     integrations,
     pulls,
 )
+from ledgerport.api.routes import attachments as attachment_routes
 from ledgerport.api.routes import settings as settings_routes
 from ledgerport.api.routes import validation as validation_routes
 from ledgerport.config import Settings
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         app.include_router(module.router, dependencies=authenticated)
     app.include_router(financials.router, dependencies=authenticated)
     app.include_router(validation_routes.router, dependencies=authenticated)
+    app.include_router(attachment_routes.router, dependencies=authenticated)
     app.include_router(link.router)
     app.include_router(logos.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

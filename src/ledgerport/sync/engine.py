@@ -9,13 +9,14 @@ the pull is marked with what went wrong.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -28,18 +29,21 @@ from ledgerport.connectors.errors import (
 )
 from ledgerport.connectors.paging import Page
 from ledgerport.connectors.spec import (
+    AttachmentReader,
     Connector,
     FetchedPage,
     ReaderContext,
     ReadStream,
+    SourceAttachment,
     SourceReader,
 )
+from ledgerport.domain.accounting.attachments import Attachment
 from ledgerport.domain.dates import to_codat
 from ledgerport.domain.enums import DataType
 from ledgerport.domain.pulls import PullStatus
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import pulls, records
+from ledgerport.storage.repositories import attachments, pulls, records
 from ledgerport.storage.tables import CompanyRow, ConnectionRow, PullOperationRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import recovery
@@ -56,6 +60,8 @@ LOOKBACK = timedelta(minutes=5)
 # ...and at least this often a stream is read in full, to catch what increments missed.
 FULL_SWEEP = timedelta(days=7)
 
+_T = TypeVar("_T")
+
 
 @dataclass
 class Audit:
@@ -69,6 +75,11 @@ class Audit:
     changed: int = 0
     unchanged: int = 0
     deleted: int = 0
+    # Files on the records a pull created or changed: the calls listing them (also in
+    # ``calls``), the files written (new or changed) and their bytes.
+    attachment_calls: int = 0
+    attachments_stored: int = 0
+    attachment_bytes: int = 0
     waits_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     # Data-quality findings after a successful pull (sync/validation.py).
@@ -196,6 +207,17 @@ class Engine:
             audit.created += saved.created
             audit.changed += saved.changed
             audit.unchanged += saved.unchanged
+            if stream.attachments and isinstance(reader, AttachmentReader):
+                self._store_attachments(
+                    session,
+                    reader,
+                    stream,
+                    connection,
+                    [*saved.created_ids, *saved.changed_ids],
+                    {str(doc["id"]) for doc in documents if _flagged_deleted(doc)},
+                    now,
+                    audit,
+                )
             params = stream.paginator.next(
                 params, Page(body=page.body, headers=page.headers, record_count=len(page.records))
             )
@@ -238,6 +260,44 @@ class Engine:
             return None
         return previous.requested - LOOKBACK
 
+    def _store_attachments(
+        self,
+        session: Session,
+        reader: AttachmentReader,
+        stream: ReadStream,
+        connection: ConnectionRow,
+        written: Sequence[str],
+        deleted: set[str],
+        now: datetime,
+        audit: Audit,
+    ) -> None:
+        """Replace the files of the records this page wrote with what the platform lists
+        now. Unchanged records are not asked about (their files are assumed unchanged
+        too), nor records the platform says are deleted (their last files are kept, as
+        the records are). Written in the pull's transaction: a failed pull keeps the old
+        files along with the old records."""
+        for record_id in written:
+            if record_id in deleted:
+                continue
+            before = audit.calls
+            try:
+                found = self._call(
+                    functools.partial(reader.attachments, stream, record_id), connection.id, audit
+                )
+            finally:
+                audit.attachment_calls += audit.calls - before
+            result = attachments.replace(
+                session,
+                company_id=connection.company_id,
+                connection_id=connection.id,
+                data_type=stream.data_type.value,
+                record_id=record_id,
+                files=[_new_file(source) for source in found],
+                now=now,
+            )
+            audit.attachments_stored += result.stored
+            audit.attachment_bytes += result.bytes_stored
+
     def _fetch(
         self,
         reader: SourceReader,
@@ -247,6 +307,14 @@ class Engine:
         connection_id: uuid.UUID,
         audit: Audit,
     ) -> FetchedPage:
+        return self._call(
+            functools.partial(reader.fetch, stream, params, since), connection_id, audit
+        )
+
+    def _call(self, call: Callable[[], _T], connection_id: uuid.UUID, audit: Audit) -> _T:
+        """One call to the platform, whatever it asks for (a page, a record's files): the
+        connection's call budget first, transient errors retried with backoff or the
+        platform's Retry-After, and every way of failing turned into the pull's status."""
         budget = self.budgets.get(connection_id)
         started, attempt = self.clock(), 1
         while True:
@@ -258,7 +326,7 @@ class Engine:
                     wait = budget.reserve()
             audit.calls += 1
             try:
-                return reader.fetch(stream, params, since)
+                return call()
             except AuthorizationLostError as lost:
                 raise PullFailedError(PullStatus.AUTH_ERROR, str(lost)) from lost
             except TransientError as error:
@@ -283,3 +351,23 @@ class Engine:
                 attempt += 1
             except ConnectorError as fatal:
                 raise PullFailedError(PullStatus.FETCH_ERROR, str(fatal)) from fatal
+
+
+def _flagged_deleted(document: Mapping[str, Any]) -> bool:
+    metadata = document.get("metadata")
+    return isinstance(metadata, Mapping) and metadata.get("isDeleted") is True
+
+
+def _new_file(source: SourceAttachment) -> attachments.NewFile:
+    """A platform's file as Codat's ``Attachment``: ``fileSize`` is what we were given,
+    not what the platform claims, so it always matches the download."""
+    document = Attachment(
+        id=source.id,
+        name=source.name,
+        contentType=source.content_type,
+        dateCreated=source.date_created,
+        fileSize=len(source.content),
+        includeWhenSent=source.include_when_sent,
+        sourceModifiedDate=source.source_modified_date,
+    ).model_dump(mode="json")
+    return attachments.NewFile(document=document, content=source.content)

@@ -5,7 +5,8 @@
 - ``subTotal`` plus tax is ``totalAmount``;
 - what is still due (``amountDue``; ``remainingCredit`` on credit notes) is
   ``totalAmount`` less the payment allocations (when the document lists its
-  allocations: ``null`` means the platform did not say, ``[]`` that there are none);
+  allocations: ``null`` means the platform did not say, ``[]`` that there are none;
+  and unless it is ``Void``, when nothing is due);
 - its ``status`` agrees with that: nothing due is ``Paid``, all of it ``Submitted``
   (``Open`` for a bill), some of it ``PartiallyPaid``.
 
@@ -121,9 +122,12 @@ KINDS: Mapping[str, DocumentKind] = {
 _UNSETTLED = frozenset({"Draft", "Void", "Unknown"})
 
 
-def _lines_sum(lines: list[Mapping[str, Any]], name: str) -> Decimal | None:
+def _lines_sum(lines: list[Any], name: str) -> Decimal | None:
+    """The lines' sum of one amount; None when a line lacks it (or is unreadable)."""
     total = ZERO
     for line in lines:
+        if not isinstance(line, Mapping):
+            return None
         amount = to_decimal(line.get(name))
         if amount is None:
             return None
@@ -136,7 +140,7 @@ def check_document(doc: Mapping[str, Any], kind: DocumentKind) -> Iterator[Findi
     total = to_decimal(doc.get("totalAmount"))
     sub_total = to_decimal(doc.get("subTotal"))
     tax = to_decimal(doc.get(kind.tax_field))
-    lines = [line for line in doc.get("lineItems") or () if isinstance(line, Mapping)]
+    lines = list(doc.get("lineItems") or ())
     if lines:
         for field, header, rule, words in (
             ("totalAmount", total, kind.lines_total, "summed"),
@@ -191,7 +195,8 @@ def _check_outstanding(
     if total is None or due is None:
         return
     allocated = _allocated(doc)
-    if allocated is not None:
+    # A voided document owes nothing whatever was allocated to it.
+    if allocated is not None and doc.get("status") != "Void":
         expected = total - allocated
         if not agree(due, expected) and not agree(due, expected - _withheld(doc)):
             yield kind.outstanding.finding(

@@ -62,7 +62,8 @@ def _lines(line: Any, path: str, rule: Rule, item: str) -> Iterator[Finding]:
     if not isinstance(line, Mapping):
         return
     items = [i for i in line.get("items") or () if isinstance(i, Mapping)]
-    here = f"{path} > {line.get('name') or line.get('accountId') or '?'}"
+    name = str(line.get("name") or line.get("accountId") or "?")
+    here = f"{path} > {name}" if path else name
     if items:
         summed = sum((_value(i) for i in items), ZERO)
         if not agree(summed, _value(line)):
@@ -78,7 +79,7 @@ def check_balance_sheet(doc: Mapping[str, Any]) -> Iterator[Finding]:
     for report in doc.get("reports") or ():
         item = str(report.get("date"))
         for key in ("assets", "liabilities", "equity"):
-            yield from _lines(report.get(key), key, BALANCE_SHEET_LINES, item)
+            yield from _lines(report.get(key), "", BALANCE_SHEET_LINES, item)
         assets, liabilities = _value(report.get("assets")), _value(report.get("liabilities"))
         equity, net = _value(report.get("equity")), _value(report.get("netAssets"))
         if not agree(net, assets - liabilities):
@@ -101,7 +102,7 @@ def check_profit_and_loss(doc: Mapping[str, Any]) -> Iterator[Finding]:
         item = f"{report.get('fromDate')}/{report.get('toDate')}"
         sections = ("income", "costOfSales", "expenses", "otherIncome", "otherExpenses")
         for key in sections:
-            yield from _lines(report.get(key), key, PROFIT_AND_LOSS_LINES, item)
+            yield from _lines(report.get(key), "", PROFIT_AND_LOSS_LINES, item)
         v = {key: _value(report.get(key)) for key in sections}
         gross = v["income"] - v["costOfSales"]
         operating = gross - v["expenses"]
@@ -123,7 +124,7 @@ def check_cash_flow_statement(doc: Mapping[str, Any]) -> Iterator[Finding]:
     for report in doc.get("reports") or ():
         item = f"{report.get('fromDate')}/{report.get('toDate')}"
         for key in ("cashReceipts", "cashPayments"):
-            yield from _lines(report.get(key), key, CASH_FLOW_LINES, item)
+            yield from _lines(report.get(key), "", CASH_FLOW_LINES, item)
 
 
 STATEMENT_MONTHS = 24  # Codat's default history for the statements

@@ -46,6 +46,10 @@ from ledgerport.domain.reports.periods import Period, ReportRequest
 UNKNOWN_CURRENCY = "XXX"  # ISO 4217's "no currency", which Codat uses too
 RETAINED_EARNINGS = "Retained Earnings"
 CURRENT_YEAR_EARNINGS = "Current Year Earnings"
+# Category groups that only restate the type (``Asset.Assets.Bank``) add no level.
+_TYPE_WORDS = frozenset(
+    {"asset", "assets", "liability", "liabilities", "equity", "income", "expense", "expenses"}
+)
 _PL_SECTIONS = (
     Section.INCOME,
     Section.COST_OF_SALES,
@@ -114,13 +118,14 @@ def _section_line(
     """A section, its accounts nested under their category groups (below the type, and
     skipping a group that only repeats the section's own name)."""
     root = Line(name or section.value)
-    redundant = {normalise(section.value), normalise(section.value.rstrip("s"))}
+    redundant = _TYPE_WORDS | {normalise(section.value)}
     groups: dict[tuple[str, ...], Line] = {(): root}
     placed: list[tuple[tuple[str, ...], _Leaf]] = []
     for leaf in leaves:
         path = tuple(g for g in leaf.groups if normalise(g) not in redundant)
         placed.append((path, leaf))
-    # Children before their parents are summed: build leaves, then fold groups upwards.
+    # Every prefix of a path is a group; leaves join theirs, then groups are folded into
+    # their parents deepest first, so a parent only ever adds finished subtotals.
     children: dict[tuple[str, ...], list[Line]] = {}
     for path, leaf in sorted(placed, key=lambda p: (p[0], p[1].order)):
         line = Line(leaf.name, leaf.account_id, values.get(leaf.key, ZERO))

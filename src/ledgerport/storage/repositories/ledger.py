@@ -46,8 +46,11 @@ def documents(
     result = session.execute(
         stmt.order_by(_rec.record_id).execution_options(yield_per=BATCH, stream_results=True)
     )
-    for text in result.scalars():
-        yield orjson.loads(text)
+    try:
+        for text in result.scalars():
+            yield orjson.loads(text)
+    finally:  # a reader that stops early must not leave a server-side cursor open
+        result.close()
 
 
 def load_ledger(
