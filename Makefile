@@ -4,6 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP     := $(VENV)/.installed-dev
+# codat-accounting 0.36.0 pins an older httpx/pydantic: its SDK test runs it from here.
+ACCOUNTING_VENV  ?= .venv-accounting
+ACCOUNTING_STAMP := $(ACCOUNTING_VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format bench clean
@@ -26,7 +29,12 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 run: $(RUNTIME_STAMP) ## Create the venv, install, migrate and serve on http://127.0.0.1:8000
 	$(BIN)/ledgerport serve
 
-test: $(DEV_STAMP) ## Install dev dependencies and run the whole test suite
+$(ACCOUNTING_STAMP):
+	$(PYTHON) -m venv $(ACCOUNTING_VENV)
+	$(ACCOUNTING_VENV)/bin/python -m pip install -qq codat-accounting==0.36.0
+	@touch $@
+
+test: $(DEV_STAMP) $(ACCOUNTING_STAMP) ## Install dev dependencies and run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(DEV_STAMP) ## ruff, mypy and import-linter (also run inside `make test`)
@@ -43,4 +51,4 @@ bench: $(DEV_STAMP) ## Run the benchmarks in bench/ (not part of `make test`)
 	$(BIN)/python bench/api_list.py
 
 clean: ## Remove the venv and caches (keeps ./data)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(ACCOUNTING_VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,159 @@
+"""The official ``codat-accounting`` 0.36.0 and ``codat-platform`` SDKs, unchanged,
+against a live server: link the sandbox, refresh, poll history to completion, page
+through invoices, bills, suppliers, customers, accounts and payments with queries,
+read one invoice with its line items and download its attachment.
+
+The accounting SDK pins an httpx and pydantic older than ours, so it runs from its own
+virtual environment (``make test`` builds ``.venv-accounting``), in a subprocess
+(``accounting_scenario.py``); what it saw is checked here against the server's data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from codat_platform import CodatPlatform
+from codat_platform.models import shared
+from codat_platform.utils.retries import RetryConfig
+
+from ledgerport.services import Services
+from ledgerport.sync.jobs import start_in_process
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCOUNTING_PYTHON = Path(
+    os.environ.get("LEDGERPORT_ACCOUNTING_PYTHON", ROOT / ".venv-accounting" / "bin" / "python")
+)
+SCENARIO = Path(__file__).with_name("accounting_scenario.py")
+PULLED = ("invoices", "bills", "suppliers", "customers", "chartOfAccounts", "payments")
+
+
+def accounting_python() -> Path:
+    if ACCOUNTING_PYTHON.exists():
+        return ACCOUNTING_PYTHON
+    message = (
+        f"{ACCOUNTING_PYTHON} is missing: `make test` builds it "
+        "(python -m venv .venv-accounting && .venv-accounting/bin/pip install "
+        "codat-accounting==0.36.0)"
+    )
+    if os.environ.get("LEDGERPORT_REQUIRE_SERVERS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def link(base_url: str, link_url: str) -> None:
+    """One click on the hosted Link page, as the company would."""
+    parts = urlsplit(link_url)
+    with httpx.Client(base_url=base_url) as browser:
+        page = browser.get(f"{parts.path}?{parts.query}")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token, page.text
+        done = browser.post(
+            parts.path, data={"otp": parts.query.removeprefix("otp="), "csrf_token": token[1]}
+        )
+        assert done.status_code == 200, done.text
+
+
+def test_accounting_sdk_reads_the_linked_sandbox(
+    base_url: str, auth_header: str, services: Services, app_queue: object
+) -> None:
+    python = accounting_python()
+    platform = CodatPlatform(
+        security=shared.Security(auth_header=auth_header),
+        server_url=base_url,
+        retry_config=RetryConfig("none", None, False),
+        timeout_ms=10_000,
+    )
+    company = platform.companies.create(request={"name": "Accounting SDK Co"})
+    connection = platform.connections.create(
+        request={"company_id": company.id, "request_body": {"platform_key": "mqjo"}}
+    )
+    link(base_url, connection.link_url)
+    assert (
+        platform.connections.get(
+            request={"company_id": company.id, "connection_id": connection.id}
+        ).status
+        == shared.DataConnectionStatus.LINKED
+    )
+
+    consumer = start_in_process(app_queue, workers=1, periodic=False)
+    try:
+        pulls = [
+            platform.refresh_data.by_data_type(
+                request={"company_id": company.id, "data_type": data_type}
+            )
+            for data_type in PULLED
+        ]
+        deadline = time.monotonic() + 120
+        pending = {p.id for p in pulls}
+        while pending:
+            assert time.monotonic() < deadline, f"pulls still running: {pending}"
+            for pull_id in list(pending):
+                pull = platform.refresh_data.get_pull_operation(
+                    request={"company_id": company.id, "dataset_id": pull_id}
+                )
+                if pull.is_completed or pull.is_errored:
+                    assert pull.status == shared.DatasetStatus.COMPLETE, pull
+                    pending.discard(pull_id)
+            time.sleep(0.1)
+    finally:
+        consumer.stop(graceful=True)
+
+    run = subprocess.run(
+        [str(python), str(SCENARIO), base_url, auth_header, company.id, connection.id],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+
+    # What the SDK saw is what the server holds.
+    with httpx.Client(base_url=base_url, headers={"Authorization": auth_header}) as api:
+        base = f"/companies/{company.id}/data"
+
+        def total(segment: str, query: str) -> int:
+            page = api.get(f"{base}/{segment}", params={"query": query, "pageSize": 1})
+            page.raise_for_status()
+            return int(page.json()["totalResults"])
+
+        assert seen["paid_invoices"] == total("invoices", "status=Paid") > 100
+        assert seen["open_bills"] == total("bills", "amountDue>0") > 0
+        assert seen["suppliers"] == total("suppliers", "status=Active") > 0
+        assert seen["customers"] == total("customers", "status=Active") > 0
+        assert seen["accounts"] == total("accounts", "type=Income") > 0
+        assert seen["payments"] == total("payments", "totalAmount>0") > 0
+        ours = api.get(
+            f"{base}/invoices",
+            params={
+                "query": f"customerRef.companyName={seen['customer_name']}",
+                "orderBy": "-issueDate",
+                "pageSize": 5000,
+            },
+        ).json()
+        assert seen["customer_invoices"] == [r["id"] for r in ours["results"]]
+
+        invoice = seen["invoice"]
+        assert invoice["lines"] >= 1
+        stored = api.get(f"{base}/invoices/{invoice['id']}").json()
+        assert invoice["total"] == pytest.approx(stored["totalAmount"])
+        assert invoice["line_total"] == pytest.approx(stored["totalAmount"])
+
+        download = seen["download"]
+        assert download["starts"] == "%PDF-"
+        assert download["size"] == download["declared_size"] > 0
+        scoped = (
+            f"/companies/{company.id}/connections/{connection.id}/data/invoices/"
+            f"{invoice['id']}/attachments/{seen['attachments'][0]}/download"
+        )
+        raw = api.get(scoped)
+        raw.raise_for_status()
+        assert hashlib.sha256(raw.content).hexdigest() == download["sha256"]
