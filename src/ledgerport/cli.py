@@ -87,9 +87,21 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
 @main.command()
 @click.option("--workers", default=None, type=int, help="Worker threads (LEDGERPORT_JOB_WORKERS).")
-def worker(workers: int | None) -> None:
+@click.option(
+    "--log-level",
+    default="info",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    help="What the worker logs (pull progress is info).",
+)
+def worker(workers: int | None, log_level: str) -> None:
     """Run background jobs from the queue (LEDGERPORT_QUEUE_URL) until stopped."""
+    import logging
+
     from ledgerport.services import Services
+
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     from ledgerport.sync.jobs import make_queue, register_tasks, run_worker
 
     settings = _settings()

@@ -59,6 +59,8 @@ log = logging.getLogger("ledgerport.sync")
 LOOKBACK = timedelta(minutes=5)
 # ...and at least this often a stream is read in full, to catch what increments missed.
 FULL_SWEEP = timedelta(days=7)
+# A long pull says how far it has got in the worker's log this often (in pages).
+PROGRESS_EVERY = 20
 
 _T = TypeVar("_T")
 
@@ -195,6 +197,14 @@ class Engine:
             documents = [stream.to_standard(raw) for raw in page.records]
             audit.pages += 1
             audit.fetched += len(documents)
+            if audit.pages % PROGRESS_EVERY == 0:
+                log.info(
+                    "pull %s (%s): %d pages, %d records so far",
+                    pull.id,
+                    stream.data_type.value,
+                    audit.pages,
+                    audit.fetched,
+                )
             seen.update(str(doc["id"]) for doc in documents)
             saved = records.save_batch(
                 session,
