@@ -59,9 +59,9 @@ async def require_api_key(
     cheaper than a thread-pool hop.)"""
     if not authorization:
         raise UnauthorizedError(_UNAUTHORIZED)
-    with services.sessions() as session:
+    with services.engine.connect() as connection:  # Core: no ORM session per request
         for candidate in _candidate_keys(authorization):
-            key_id = api_keys.key_id(session, candidate)
+            key_id = api_keys.key_id(connection, candidate)
             if key_id is not None:
                 return key_id
     raise UnauthorizedError(_UNAUTHORIZED)

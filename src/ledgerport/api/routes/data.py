@@ -15,10 +15,12 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request
 from pydantic import create_model
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from ledgerport.api.deps import ServicesDep
+from ledgerport.api.ids import parse_id
 from ledgerport.api.models.common import ERROR_RESPONSES, PagingInfo
 from ledgerport.api.paging import PageDep, PageRequest, envelope
 from ledgerport.api.responses import JSONBytes
@@ -30,7 +32,7 @@ from ledgerport.errors import ConflictError, NotFoundError
 from ledgerport.services import Services
 from ledgerport.storage.query import FieldKind, JsonDocumentResolver, apply_query
 from ledgerport.storage.repositories import records
-from ledgerport.storage.tables import RecordRow
+from ledgerport.storage.tables import CompanyRow, RecordRow
 from ledgerport.storage.tables.records import INDEXED_TEXT
 
 router = APIRouter(tags=["Data"], responses=ERROR_RESPONSES)
@@ -68,7 +70,10 @@ def _scope(
 ) -> tuple[uuid.UUID, uuid.UUID | None]:
     """The company, and the connection when the path names one (404 if either is unknown)."""
     if connection_id is None:
-        return load_company(session, company_id).id, None
+        company = parse_id(company_id, "Company")
+        if session.scalar(select(CompanyRow.id).where(CompanyRow.id == company)) is None:
+            raise NotFoundError(f"Company {company_id} not found.")
+        return company, None
     connection = load_connection(session, company_id, connection_id)
     return connection.company_id, connection.id
 

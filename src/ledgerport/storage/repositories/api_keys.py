@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.tokens import hash_api_key, new_api_key
@@ -46,9 +46,12 @@ def find_by_key(session: Session, key: str) -> ApiKeyRow | None:
     return session.scalar(select(ApiKeyRow).where(ApiKeyRow.key_hash == hash_api_key(key)))
 
 
-def key_id(session: Session, key: str) -> uuid.UUID | None:
+def key_id(connection: Connection | Session, key: str) -> uuid.UUID | None:
     """The id of the key, if it exists: the per-request check, kept to one column."""
-    return session.scalar(select(ApiKeyRow.id).where(ApiKeyRow.key_hash == hash_api_key(key)))
+    found: uuid.UUID | None = connection.execute(
+        select(ApiKeyRow.id).where(ApiKeyRow.key_hash == hash_api_key(key))
+    ).scalar()
+    return found
 
 
 def delete_by_id(session: Session, key_id: uuid.UUID) -> bool:

@@ -248,7 +248,7 @@ def page_text(
                 _rec.data_type == data_type,
                 _rec.record_id.in_(record_ids),
             )
-        )
+        ).all()  # one fetch for the page, not a driver call per row
         for record_id, data in rows:
             found[(connection_id, data_type, record_id)] = data
     return [found[(key[0], key[1], key[2])] for key in keys], total
