@@ -305,3 +305,33 @@ def test_incremental_streams_get_a_weekly_full_sweep(world: dict[str, Any]) -> N
     assert swept.audit["deleted"] == 1
     assert stored(world)["i4"]["metadata"]["isDeleted"] is True
     assert pull(world).audit["mode"] == "incremental"
+
+
+def test_progress_moves_during_a_long_pull(world: dict[str, Any], backend: str) -> None:
+    services, source = world["services"], world["fake"]
+    t0 = next(iter(source.invoices.values()))["Updated"]
+    for n in range(6, 61):  # 60 invoices, 2 a page: 30 pages
+        source.invoices[f"i{n}"] = {
+            "ID": f"i{n:02d}",
+            "Customer": "Acme",
+            "Total": n,
+            "Updated": t0,
+        }
+    seen: list[int] = []
+    original = source.fetch
+
+    def watching(
+        stream: ReadStream, params: Mapping[str, str], since: datetime | None
+    ) -> FetchedPage:
+        if params.get("page") == "25":  # after the progress report at page 20
+            with services.sessions() as session:
+                running = session.query(PullOperationRow).one()
+                seen.append(running.progress)
+                assert running.status == PullStatus.FETCHING
+        return original(stream, params, since)
+
+    source.fetch = watching  # type: ignore[method-assign]
+    done = pull(world)
+    assert done.status == PullStatus.COMPLETE
+    assert done.progress == 100
+    assert seen == ([50] if backend == "postgresql" else [0])  # no earlier pull to compare

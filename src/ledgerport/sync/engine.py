@@ -186,6 +186,8 @@ class Engine:
         since = self._since(session, connection, stream, now)
         audit.mode, audit.since = ("incremental", to_codat(since)) if since else ("full", None)
         seen: set[str] = set()
+        # How many records the last pull left: the yardstick for this one's progress.
+        expected = records.dataset_count(session, connection.id, stream.data_type.value)
         guard = PageGuard()
         params: dict[str, str] | None = stream.paginator.first()
         while params is not None:
@@ -205,6 +207,7 @@ class Engine:
                     audit.pages,
                     audit.fetched,
                 )
+                self._report_progress(pull.id, audit.fetched, expected)
             seen.update(str(doc["id"]) for doc in documents)
             saved = records.save_batch(
                 session,
@@ -254,6 +257,29 @@ class Engine:
         session.execute(
             update(CompanyRow).where(CompanyRow.id == connection.company_id).values(last_sync=now)
         )
+
+    def _report_progress(self, pull_id: uuid.UUID, fetched: int, expected: int | None) -> None:
+        """Move the pull's ``progress`` while it runs, so history shows it advancing.
+
+        Written on a second connection, outside the pull's transaction. PostgreSQL takes
+        that at once; SQLite has one writer and the pull is it, so there the progress
+        jumps from 0 to 100 at the end. Without a previous pull to compare with, or past
+        its size, the estimate holds below 100 until the pull has really finished."""
+        if self.services.engine.dialect.name != "postgresql":
+            return
+        estimate = 50 if not expected else min(95, fetched * 100 // expected)
+        try:
+            with self.services.engine.begin() as connection:
+                connection.execute(
+                    update(PullOperationRow)
+                    .where(
+                        PullOperationRow.id == pull_id,
+                        PullOperationRow.status == PullStatus.FETCHING.value,
+                    )
+                    .values(progress=estimate)
+                )
+        except Exception:  # progress is a courtesy: never fail a pull over it
+            log.warning("could not record progress of pull %s", pull_id, exc_info=True)
 
     def _since(
         self, session: Session, connection: ConnectionRow, stream: ReadStream, now: datetime

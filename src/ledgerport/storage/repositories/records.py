@@ -182,6 +182,12 @@ def dataset_total(
     return int(total or 0) if pulled else None
 
 
+def dataset_count(session: Session, connection_id: uuid.UUID, data_type: str) -> int | None:
+    """How many records the connection's last pull of this type left, if any."""
+    row = session.get(DatasetRow, (connection_id, data_type))
+    return row.record_count if row is not None else None
+
+
 def indexed_columns(data_type: str) -> dict[str, Any]:
     """JSON path → the column holding an indexed copy of it, for this data type's
     query resolver: the ``f_*`` slots, and ``modifiedDate`` (kept to the millisecond in
