@@ -10,15 +10,19 @@ import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 
+from ledgerport.config import Settings
 from ledgerport.domain.enums import ConnectionStatus, DataType
 from ledgerport.domain.pulls import PullStatus
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
+from ledgerport.storage.migrate import upgrade
 from ledgerport.storage.repositories import pulls
 from ledgerport.storage.tables import PullOperationRow
 from ledgerport.storage.types import utcnow
@@ -122,11 +126,25 @@ def test_a_pull_whose_worker_lives_is_left_running(
     assert status(services, pull_id).status == PullStatus.FETCHING
 
 
+@pytest.fixture
+def sqlite_services(tmp_path: Path) -> Iterator[Services]:
+    """SQLite only: where the pid is what tells (PostgreSQL has the advisory lock)."""
+    url = f"sqlite:///{tmp_path / 'pids.db'}"
+    upgrade(url)
+    built = Services.build(
+        Settings(database_url=url, data_dir=tmp_path, secret_key=SecretStr("pids"))
+    )
+    yield built
+    built.close()
+
+
 def test_a_pid_reused_by_another_process_is_not_the_worker(
-    services: Services, connection: Any, live_process: dict[str, Any], backend: str
+    sqlite_services: Services, live_process: dict[str, Any]
 ) -> None:
-    if backend == "postgresql":
-        pytest.skip("PostgreSQL decides by the advisory lock, not the pid")
+    services = sqlite_services
+    connection = platform.company(
+        services, connections=(("mqjo", ConnectionStatus.LINKED),)
+    ).connections[0]
     pull_id = queued(services, connection)
     claimed_by(services, pull_id, {**live_process, "started": "0"})  # same pid, other start
     assert recover(services).failed == [pull_id]
@@ -140,11 +158,11 @@ def test_a_just_claimed_pull_is_given_time(services: Services, connection: Any) 
     assert recover(services, later=timedelta(minutes=2)).failed == [pull_id]
 
 
-def test_an_unverifiable_worker_is_given_up_after_hours(
-    services: Services, connection: Any, backend: str
-) -> None:
-    if backend == "postgresql":
-        pytest.skip("PostgreSQL can always check the advisory lock")
+def test_an_unverifiable_worker_is_given_up_after_hours(sqlite_services: Services) -> None:
+    services = sqlite_services
+    connection = platform.company(
+        services, connections=(("mqjo", ConnectionStatus.LINKED),)
+    ).connections[0]
     pull_id = queued(services, connection)
     claimed_by(services, pull_id, {"host": "elsewhere", "pid": 42})
     assert recover(services).failed == []
