@@ -335,3 +335,26 @@ def test_progress_moves_during_a_long_pull(world: dict[str, Any], backend: str) 
     assert done.status == PullStatus.COMPLETE
     assert done.progress == 100
     assert seen == ([50] if backend == "postgresql" else [0])  # no earlier pull to compare
+
+
+def test_the_audit_chains_cursors_and_digests_what_was_read(world: dict[str, Any]) -> None:
+    first = pull(world)
+    assert first.audit["since"] is None
+    assert first.audit["next_since"] is not None
+    second = pull(world)  # incremental: starts where the first said the next would
+    assert second.audit["mode"] == "incremental"
+    assert second.audit["since"] == first.audit["next_since"]
+    assert second.audit["fetched"] == 0
+    assert second.audit["content_digest"] != first.audit["content_digest"]
+
+    world["fake"].invoices["i2"]["Total"] = 12345
+    with world["services"].sessions.begin() as session:  # time for a full sweep
+        session.query(PullOperationRow).update({"audit": {"mode": "incremental"}})
+    third = pull(world)
+    assert third.audit["mode"] == "full"
+    assert third.audit["changed"] == 1
+    assert third.audit["content_digest"] != first.audit["content_digest"]
+    world["fake"].invoices["i2"]["Total"] = 20
+    with world["services"].sessions.begin() as session:
+        session.query(PullOperationRow).update({"audit": {"mode": "incremental"}})
+    assert pull(world).audit["content_digest"] == first.audit["content_digest"]

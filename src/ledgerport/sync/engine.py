@@ -10,6 +10,7 @@ the pull is marked with what went wrong.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import time
 import uuid
@@ -68,7 +69,10 @@ _T = TypeVar("_T")
 @dataclass
 class Audit:
     mode: str = "full"
+    # The cursor the pull started from (None: a full read), and the one the next
+    # incremental pull will start from (this pull's start, less the look-back).
     since: str | None = None
+    next_since: str | None = None
     calls: int = 0
     retries: int = 0
     pages: int = 0
@@ -84,6 +88,9 @@ class Audit:
     attachment_bytes: int = 0
     waits_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    # blake2b over every fetched record's content hash, in the order read: two pulls
+    # that read the same content have the same digest.
+    content_digest: str | None = None
     # Data-quality findings after a successful pull (sync/validation.py).
     validation: dict[str, Any] | None = None
 
@@ -185,6 +192,9 @@ class Engine:
         now = utcnow()
         since = self._since(session, connection, stream, now)
         audit.mode, audit.since = ("incremental", to_codat(since)) if since else ("full", None)
+        if stream.incremental:
+            audit.next_since = to_codat(pull.requested - LOOKBACK)
+        content = hashlib.blake2b(digest_size=16)
         seen: set[str] = set()
         # How many records the last pull left: the yardstick for this one's progress.
         expected = records.dataset_count(session, connection.id, stream.data_type.value)
@@ -220,6 +230,8 @@ class Engine:
             audit.created += saved.created
             audit.changed += saved.changed
             audit.unchanged += saved.unchanged
+            for digest in saved.hashes:
+                content.update(bytes.fromhex(digest))
             if stream.attachments and isinstance(reader, AttachmentReader):
                 self._store_attachments(
                     session,
@@ -234,6 +246,7 @@ class Engine:
             params = stream.paginator.next(
                 params, Page(body=page.body, headers=page.headers, record_count=len(page.records))
             )
+        audit.content_digest = content.hexdigest()
         if since is None:
             audit.deleted = records.mark_missing_deleted(
                 session,

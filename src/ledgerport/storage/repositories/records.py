@@ -50,6 +50,8 @@ class BatchResult:
     # Which records were written: the pull fetches their attachments, and only theirs.
     created_ids: list[str] = field(default_factory=list)
     changed_ids: list[str] = field(default_factory=list)
+    # Every document's content hash, in the order given (the pull's audit digests them).
+    hashes: list[str] = field(default_factory=list)
 
 
 def save_batch(
@@ -82,6 +84,7 @@ def save_batch(
     updates: list[dict[str, Any]] = []
     for record_id, document in zip(ids, documents, strict=True):
         digest = content_hash(document)
+        result.hashes.append(digest)
         known = existing.get(record_id)
         if known == digest:
             result.unchanged += 1
