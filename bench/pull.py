@@ -10,8 +10,11 @@ side), then time the pull engine reading every page and writing it (change detec
 indexed fields, one atomic transaction), and sample the process's RSS while it runs.
 Then, into a second fresh database with the same migrations, the same stored rows go
 in by the plainest fast path (SQLite: one executemany in one transaction; PostgreSQL:
-COPY), timed the same way. Prints records/s for both, the ratio (goal >= 0.7), and the
-pull's peak RSS growth for each size (goal: flat, not growing with the pull).
+COPY), timed the same way. Prints records/s for both and their ratio (goal >= 0.7):
+for the whole pull, and for "ours", the pull less the time spent waiting on the
+platform (the audit's ``source_seconds``: the sandbox renders a PDF per invoice, which a
+real platform would do on its side). Also the pull's peak RSS growth for each size
+(goal: flat, not growing with the pull).
 PostgreSQL databases are created and dropped through ``--pg-admin-url``. Not part of
 ``make test``.
 """
@@ -227,6 +230,8 @@ def worker(url: str, invoices: int) -> dict[str, Any]:
         "pages": audit.get("pages"),
         "generated_s": generated,
         "pull_s": elapsed,
+        "source_s": audit.get("source_seconds", 0.0),
+        "attachments": audit.get("attachments_stored", 0),
         "rss_start_mb": memory.start / 2**20,
         "rss_growth_mb": (memory.peak - memory.start) / 2**20,
         "rows": len(rows),
@@ -273,8 +278,9 @@ def main() -> None:
         run_worker(args)
         return
 
-    print(f"{'backend':<11}{'invoices':>9}{'pull rec/s':>12}{'plain rec/s':>13}{'ratio':>7}"
-          f"{'pull s':>8}{'RSS at start':>14}{'RSS growth':>12}")  # fmt: skip
+    print(f"{'backend':<11}{'invoices':>9}{'pull rec/s':>12}{'ours rec/s':>12}"
+          f"{'plain rec/s':>13}{'ratio':>7}{'ours':>6}{'pull s':>8}{'source s':>10}"
+          f"{'RSS at start':>14}{'RSS growth':>12}")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         for backend in args.backends.split(","):
             for invoices in (args.small, args.invoices):
@@ -293,12 +299,16 @@ def main() -> None:
                     drop_database(args.pg_admin_url, plain_made)
                 result = json.loads(out.strip().splitlines()[-1])
                 assert result["status"] == "Complete", result
-                assert result["fetched"] == result["rows"] == invoices, result
+                assert result["fetched"] == result["rows"] >= invoices, result
+                invoices = result["rows"]  # the sandbox keeps trading after its history
                 pull_rate = invoices / result["pull_s"]
+                ours_rate = invoices / (result["pull_s"] - result["source_s"])
                 plain_rate = invoices / result["plain_s"]
                 print(
-                    f"{backend:<11}{invoices:>9,}{pull_rate:>12,.0f}{plain_rate:>13,.0f}"
-                    f"{pull_rate / plain_rate:>7.2f}{result['pull_s']:>8.1f}"
+                    f"{backend:<11}{invoices:>9,}{pull_rate:>12,.0f}{ours_rate:>12,.0f}"
+                    f"{plain_rate:>13,.0f}{pull_rate / plain_rate:>7.2f}"
+                    f"{ours_rate / plain_rate:>6.2f}{result['pull_s']:>8.1f}"
+                    f"{result['source_s']:>10.1f}"
                     f"{result['rss_start_mb']:>11.0f} MB{result['rss_growth_mb']:>9.0f} MB",
                     flush=True,
                 )

@@ -87,6 +87,8 @@ class Audit:
     attachments_stored: int = 0
     attachment_bytes: int = 0
     waits_seconds: float = 0.0
+    # Time spent waiting on the platform's answers (the rest of a pull is ours).
+    source_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     # blake2b over every fetched record's content hash, in the order read: two pulls
     # that read the same content have the same digest.
@@ -325,27 +327,28 @@ class Engine:
         too), nor records the platform says are deleted (their last files are kept, as
         the records are). Written in the pull's transaction: a failed pull keeps the old
         files along with the old records."""
+        found: dict[str, list[attachments.NewFile]] = {}
         for record_id in written:
             if record_id in deleted:
                 continue
             before = audit.calls
             try:
-                found = self._call(
+                listed = self._call(
                     functools.partial(reader.attachments, stream, record_id), connection.id, audit
                 )
             finally:
                 audit.attachment_calls += audit.calls - before
-            result = attachments.replace(
-                session,
-                company_id=connection.company_id,
-                connection_id=connection.id,
-                data_type=stream.data_type.value,
-                record_id=record_id,
-                files=[_new_file(source) for source in found],
-                now=now,
-            )
-            audit.attachments_stored += result.stored
-            audit.attachment_bytes += result.bytes_stored
+            found[record_id] = [_new_file(source) for source in listed]
+        result = attachments.replace_many(
+            session,
+            company_id=connection.company_id,
+            connection_id=connection.id,
+            data_type=stream.data_type.value,
+            files=found,
+            now=now,
+        )
+        audit.attachments_stored += result.stored
+        audit.attachment_bytes += result.bytes_stored
 
     def _fetch(
         self,
@@ -374,8 +377,12 @@ class Engine:
                     self.sleep(wait)
                     wait = budget.reserve()
             audit.calls += 1
+            called = time.perf_counter()
             try:
-                return call()
+                try:
+                    return call()
+                finally:
+                    audit.source_seconds += time.perf_counter() - called
             except AuthorizationLostError as lost:
                 raise PullFailedError(PullStatus.AUTH_ERROR, str(lost)) from lost
             except TransientError as error:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
@@ -64,32 +64,54 @@ def replace(
     files: Sequence[NewFile],
     now: datetime,
 ) -> ReplaceResult:
-    """Make the record's stored files exactly ``files``, in the caller's transaction:
-    files no longer listed are removed, new and changed ones written. A platform that
-    lists one id twice gets its first entry kept."""
-    result = ReplaceResult()
-    key = (
-        _att.connection_id == connection_id,
-        _att.data_type == data_type,
-        _att.record_id == record_id,
+    """Make the record's stored files exactly ``files`` (see :func:`replace_many`)."""
+    return replace_many(
+        session,
+        company_id=company_id,
+        connection_id=connection_id,
+        data_type=data_type,
+        files={record_id: files},
+        now=now,
     )
-    existing: dict[str, tuple[dict[str, Any], str]] = {
-        attachment_id: (data, digest)
-        for attachment_id, data, digest in session.execute(
-            select(_att.attachment_id, _att.data, _att.content_hash).where(*key)
+
+
+def replace_many(
+    session: Session,
+    *,
+    company_id: uuid.UUID,
+    connection_id: uuid.UUID,
+    data_type: str,
+    files: Mapping[str, Sequence[NewFile]],
+    now: datetime,
+) -> ReplaceResult:
+    """Make each record's stored files exactly those listed for it, in the caller's
+    transaction: files no longer listed are removed, new and changed ones written. A
+    platform that lists one id twice gets its first entry kept. One statement of each
+    kind for the whole batch (a pull calls this once per page), not per record."""
+    result = ReplaceResult()
+    if not files:
+        return result
+    scope = (_att.connection_id == connection_id, _att.data_type == data_type)
+    existing: dict[tuple[str, str], tuple[dict[str, Any], str]] = {
+        (record_id, attachment_id): (data, digest)
+        for record_id, attachment_id, data, digest in session.execute(
+            select(_att.record_id, _att.attachment_id, _att.data, _att.content_hash).where(
+                *scope, _att.record_id.in_(list(files))
+            )
         )
     }
     now = to_milliseconds(now)
     stamp = to_codat(now)
-    wanted: dict[str, NewFile] = {}
-    for file in files:
-        wanted.setdefault(str(file.document["id"]), file)
+    wanted: dict[tuple[str, str], NewFile] = {}
+    for record_id, listed in files.items():
+        for file in listed:
+            wanted.setdefault((record_id, str(file.document["id"])), file)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    for attachment_id, file in wanted.items():
+    for (record_id, attachment_id), file in wanted.items():
         digest = content_hash(file.content)
         document = {k: v for k, v in file.document.items() if k != "modifiedDate"}
-        known = existing.get(attachment_id)
+        known = existing.get((record_id, attachment_id))
         if known is not None and known[1] == digest and _without_stamp(known[0]) == document:
             result.unchanged += 1
             continue
@@ -107,9 +129,16 @@ def replace(
         (inserts if known is None else updates).append(row)
         result.stored += 1
         result.bytes_stored += len(file.content)
-    gone = [attachment_id for attachment_id in existing if attachment_id not in wanted]
+    gone = [key for key in existing if key not in wanted]
     if gone:
-        session.execute(delete(AttachmentRow).where(*key, _att.attachment_id.in_(gone)))
+        session.connection().execute(
+            delete(AttachmentRow).where(
+                *scope,
+                _att.record_id == bindparam("gone_record"),
+                _att.attachment_id == bindparam("gone_attachment"),
+            ),
+            [{"gone_record": r, "gone_attachment": a} for r, a in gone],
+        )
         result.removed = len(gone)
     if inserts:
         session.execute(insert(AttachmentRow), inserts)
