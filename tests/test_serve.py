@@ -75,7 +75,8 @@ def test_first_start_prints_a_working_key_and_second_start_does_not(tmp_path: Pa
             time.sleep(0.1)
         assert invoices is not None
         assert invoices.status_code == 200, invoices.text
-        assert invoices.json()["totalResults"] == 1500
+        # 1,500 in its fixed history, and more since: it keeps trading with the clock.
+        assert invoices.json()["totalResults"] >= 1500
     finally:
         proc.terminate()
         proc.communicate(timeout=20)

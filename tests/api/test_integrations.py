@@ -27,8 +27,14 @@ def test_lists_the_seed_platforms(client: TestClient) -> None:
 
 
 def test_features_are_honest(client: TestClient) -> None:
-    # Only what a connector actually reads is claimed: the sandbox's customers and
-    # invoices today; nothing else, and nothing on the platforms without readers.
+    # Only what a connector actually reads is claimed: every data type the sandbox's
+    # books generate; nothing else, and nothing on the platforms without readers.
+    sandbox = {
+        "company", "chartOfAccounts", "taxRates", "trackingCategories", "paymentMethods",
+        "journals", "items", "customers", "suppliers", "bankAccounts", "invoices",
+        "creditNotes", "payments", "bills", "billCreditNotes", "billPayments", "directCosts",
+        "bankTransactions", "journalEntries",
+    }  # fmt: skip
     for key in SEED_PLATFORMS:
         integration = client.get(f"/integrations/{key}").json()
         claimed = {
@@ -37,7 +43,7 @@ def test_features_are_honest(client: TestClient) -> None:
             for f in dt["supportedFeatures"]
             if f["featureState"] != "NotImplemented"
         }
-        expected = {("customers", "Get"), ("invoices", "Get")} if key == "mqjo" else set()
+        expected = {(dt, "Get") for dt in sandbox} if key == "mqjo" else set()
         assert claimed == expected, key
 
 

@@ -1,21 +1,46 @@
 """The sandbox platform (Codat's key ``mqjo``): a generated small business to develop
 against without any vendor account. Linking it takes one click in Link.
 
-It reads customers and invoices today (see ``books.py``); every other data type is
-reported NotImplemented until the generator produces it."""
+It reads every data type its books generate (``books.DATA_TYPES``: company info, the
+ledger, receivables, payables, bank), each paged 100 at a time; every list is
+incremental on ``sourceModifiedDate``, which the generator moves whenever a record
+changes. Invoices and bills carry their PDF as an attachment. A connection's
+``connectionInfo.sandbox`` can ask for another size (see ``size.py``).
+"""
 
 from collections.abc import Mapping
 from typing import Any
 
 from ledgerport.connectors.paging import PageNumber
+from ledgerport.connectors.sandbox.books import ATTACHMENT_TYPES, DATA_TYPES
 from ledgerport.connectors.sandbox.reader import PAGE_SIZE, SandboxReader
 from ledgerport.connectors.spec import Branding, Connector, NoAuth, ReadStream
 from ledgerport.domain.enums import DataType, SourceType
+
+COMPANY_RECORD_ID = "company"
 
 
 def _as_is(record: Mapping[str, Any]) -> dict[str, Any]:
     # The sandbox speaks the standard model already (its books are built from it).
     return dict(record)
+
+
+def _company(record: Mapping[str, Any]) -> dict[str, Any]:
+    # Company info is one object with no id of its own; the records store keys every
+    # record by id, so the one record gets a fixed one.
+    return {**record, "id": COMPANY_RECORD_ID}
+
+
+def _stream(data_type: DataType) -> ReadStream:
+    if data_type is DataType.COMPANY:  # one record, no sourceModifiedDate to filter on
+        return ReadStream(data_type, _company, PageNumber(size=PAGE_SIZE))
+    return ReadStream(
+        data_type,
+        _as_is,
+        PageNumber(size=PAGE_SIZE),
+        incremental=True,
+        attachments=data_type in ATTACHMENT_TYPES,
+    )
 
 
 CONNECTOR = Connector(
@@ -26,9 +51,6 @@ CONNECTOR = Connector(
     branding=Branding(colour="#6d28d9", initials="SB"),
     linkable=True,
     description="A generated small business for development and testing.",
-    reads=tuple(
-        ReadStream(data_type, _as_is, PageNumber(size=PAGE_SIZE), incremental=True)
-        for data_type in (DataType.CUSTOMERS, DataType.INVOICES)
-    ),
+    reads=tuple(_stream(data_type) for data_type in DATA_TYPES),
     reader=SandboxReader,
 )

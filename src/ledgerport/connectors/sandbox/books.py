@@ -1,204 +1,276 @@
-"""The sandbox's books: a believable small business, generated from a seed.
+"""The sandbox's books: a believable small UK business (GBP, VAT at 20%), generated.
 
-Deterministic (the same connection always sees the same business), so tests and demos
-are repeatable. This first version keeps customers and invoices, with line items, VAT
-and payment allocations that agree (``amountDue`` = total - what was allocated, the
-status follows from both). Suppliers, bills, the ledger and the rest, with books that
-balance, are still to come (issue 3), and the connector only declares what exists here.
+``books(seed, size, as_of)`` is the company ``seed`` (a connection id) as it stands at
+``as_of``: the same every time it is asked, so tests and demos are repeatable, and a
+later moment extends an earlier one (see ``simulation.py``), so a pull an hour later
+finds what changed in that hour. The books balance: every document posts a balanced
+journal entry, the chart of accounts and the bank account carry the ledger's balances,
+documents' lines add up to their totals and their allocations to their payments.
+
+How it is built: ``simulation.py`` plays the company's days as ``events.py`` events on
+``state.py``'s mutable state (integer pence, whole hours); ``render.py``,
+``reference.py`` and ``ledger.py`` turn that state into Codat records through the
+standard models, one record at a time and only when asked; ``pdf.py`` draws each
+invoice's and bill's PDF. Write-back plugs in through ``extra`` (events applied with
+the generated ones).
 """
 
 from __future__ import annotations
 
-import functools
-import random
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
-from ledgerport.domain.accounting.receivables import Customer, Invoice
+from ledgerport.connectors.sandbox import catalog as c
+from ledgerport.connectors.sandbox import reference
+from ledgerport.connectors.sandbox.ledger import REFERENCE_CREATED, balances
+from ledgerport.connectors.sandbox.pdf import PdfLine, document_pdf
+from ledgerport.connectors.sandbox.render import Renderer
+from ledgerport.connectors.sandbox.simulation import HISTORY_END, hour_of, simulate
+from ledgerport.connectors.sandbox.size import Size
+from ledgerport.connectors.sandbox.state import HOUR, Company, Document, Event
+from ledgerport.domain.enums import DataType
 
-CENT = Decimal("0.01")
-VAT = Decimal("0.20")
-AS_OF = datetime(2026, 10, 31, tzinfo=UTC)  # the books' "today": fixed, so output is too
+AS_OF = HISTORY_END  # the books' date when none is given: the end of the fixed history
+DEFAULT_SIZE = Size()
+CACHE_SIZE = 4  # books kept, at most...
+CACHE_DOCUMENTS = 250_000  # ...and at most this many documents between them (one big
+# company: 100,000 invoices hold about 300 MB of state), unless it is the only one
 
-_FIRST = (
-    "Acme",
-    "Birch",
-    "Cobalt",
-    "Dunmore",
-    "Elm",
-    "Fairway",
-    "Granite",
-    "Harbour",
-    "Ivy",
-    "Juniper",
-    "Kestrel",
-    "Larch",
-    "Meridian",
-    "Northgate",
-    "Oakridge",
-    "Pinnacle",
-    "Quarry",
-    "Riverside",
-    "Summit",
-    "Thornbury",
-    "Upland",
-    "Vale",
-    "Westbrook",
-    "Yarrow",
-    "Zenith",
+DATA_TYPES: tuple[DataType, ...] = (
+    DataType.COMPANY,
+    DataType.CHART_OF_ACCOUNTS,
+    DataType.TAX_RATES,
+    DataType.TRACKING_CATEGORIES,
+    DataType.PAYMENT_METHODS,
+    DataType.JOURNALS,
+    DataType.ITEMS,
+    DataType.CUSTOMERS,
+    DataType.SUPPLIERS,
+    DataType.BANK_ACCOUNTS,
+    DataType.INVOICES,
+    DataType.CREDIT_NOTES,
+    DataType.PAYMENTS,
+    DataType.BILLS,
+    DataType.BILL_CREDIT_NOTES,
+    DataType.BILL_PAYMENTS,
+    DataType.DIRECT_COSTS,
+    DataType.BANK_TRANSACTIONS,
+    DataType.JOURNAL_ENTRIES,
 )
-_SECOND = (
-    "Bakery",
-    "Builders",
-    "Consulting",
-    "Dental",
-    "Engineering",
-    "Florists",
-    "Garage",
-    "Hair",
-    "Interiors",
-    "Joinery",
-)
-_SERVICES = (
-    "Consulting day",
-    "Design work",
-    "Monthly retainer",
-    "Installation",
-    "Maintenance visit",
-    "Training session",
-    "Materials",
-    "Delivery",
-)
+"""Every data type the sandbox generates, reference data first."""
 
-
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENT)
+ATTACHMENT_TYPES = frozenset({DataType.INVOICES, DataType.BILLS})
 
 
 @dataclass(frozen=True)
+class Pdf:
+    """A document's file, with what an attachment listing says about it."""
+
+    id: str
+    name: str
+    content: bytes
+    created: datetime
+    modified: datetime
+    include_when_sent: bool
+
+
+Row = tuple[int, Any]  # (the hour it last changed, the state it renders from)
+
+
 class Books:
-    customers: tuple[dict[str, Any], ...]
-    invoices: tuple[dict[str, Any], ...]
+    """One company's books at one moment. Lists are computed once and kept; records
+    are rendered when asked for, a page at a time."""
 
+    def __init__(self, seed: str, size: Size, as_of: datetime, company: Company) -> None:
+        self.seed, self.size, self.as_of, self.company = seed, size, as_of, company
+        self.renderer = Renderer(company, hour_of(as_of, size))
+        r = self.renderer
+        self._render: dict[DataType, Callable[[Any], dict[str, Any]]] = {
+            DataType.COMPANY: lambda _: reference.company_info(r),
+            DataType.CHART_OF_ACCOUNTS: lambda x: reference.account(r, x),
+            DataType.TAX_RATES: lambda x: reference.tax_rate(r, x),
+            DataType.TRACKING_CATEGORIES: lambda x: reference.tracking_category(r, x),
+            DataType.PAYMENT_METHODS: lambda x: reference.payment_method(r, x),
+            DataType.JOURNALS: lambda x: reference.journal(r, x),
+            DataType.ITEMS: lambda x: reference.item(r, x),
+            DataType.CUSTOMERS: r.customer,
+            DataType.SUPPLIERS: r.supplier,
+            DataType.BANK_ACCOUNTS: lambda x: reference.bank_account(r, x),
+            DataType.INVOICES: r.invoice,
+            DataType.CREDIT_NOTES: r.credit_note,
+            DataType.PAYMENTS: r.payment,
+            DataType.BILLS: r.bill,
+            DataType.BILL_CREDIT_NOTES: r.bill_credit_note,
+            DataType.BILL_PAYMENTS: r.bill_payment,
+            DataType.DIRECT_COSTS: r.direct_cost,
+            DataType.BANK_TRANSACTIONS: r.bank_transaction,
+            DataType.JOURNAL_ENTRIES: r.journal_entry,
+        }
+        self._rows: dict[DataType, list[Row]] = {}
 
-def _iso(moment: datetime) -> str:
-    return moment.replace(tzinfo=None).isoformat()
+    def rows(self, data_type: DataType) -> list[Row]:
+        """The records of a type in their stable order (oldest first), each with the
+        hour it last changed; empty for a type the sandbox does not generate."""
+        if data_type not in self._rows:
+            self._rows[data_type] = self._list(data_type)
+        return self._rows[data_type]
 
+    def _list(self, data_type: DataType) -> list[Row]:
+        co, t = self.company, self.renderer.as_of
 
-def _customer(rng: random.Random, n: int) -> dict[str, Any]:
-    name = f"{_FIRST[n % len(_FIRST)]} {_SECOND[(n * 7) % len(_SECOND)]} Ltd"
-    created = AS_OF - timedelta(days=730 + rng.randint(0, 60))
-    doc = {
-        "id": f"cus-{n:04d}",
-        "customerName": name,
-        "contactName": f"Owner of {name}",
-        "emailAddress": f"accounts@{name.split()[0].lower()}{n}.example",
-        "defaultCurrency": "GBP",
-        "status": "Active",
-        "addresses": [
-            {
-                "type": "Billing",
-                "line1": f"{n + 1} High Street",
-                "city": "Bristol",
-                "country": "GB",
-                "postalCode": "BS1 4DJ",
-            }
-        ],
-        "sourceModifiedDate": created.isoformat().replace("+00:00", "Z"),
-        "metadata": {"isDeleted": False},
-    }
-    return Customer.model_validate(doc).model_dump(mode="json", by_alias=True)
+        def docs(items: Sequence[Document]) -> list[Row]:
+            return [(d.modified, d) for d in items if not d.deleted]
 
+        fixed: dict[DataType, Sequence[Any]] = {
+            DataType.TAX_RATES: c.TAX_RATES,
+            DataType.TRACKING_CATEGORIES: c.TRACKING,
+            DataType.PAYMENT_METHODS: c.PAYMENT_METHODS,
+            DataType.JOURNALS: c.JOURNALS,
+            DataType.ITEMS: c.ITEMS,
+        }
+        if data_type in fixed:
+            return [(REFERENCE_CREATED, x) for x in fixed[data_type]]
+        match data_type:
+            case DataType.COMPANY:
+                return [(t, None)]
+            case DataType.CHART_OF_ACCOUNTS:
+                return [(b.modified, b) for b in balances(co, t)]
+            case DataType.BANK_ACCOUNTS:
+                return [(b.modified, b) for b in balances(co, t) if b.account.is_bank]
+            case DataType.CUSTOMERS:
+                return [(p.created, p) for p in co.customers]
+            case DataType.SUPPLIERS:
+                return [(p.created, p) for p in co.suppliers]
+            case DataType.INVOICES:
+                return docs(co.invoices)
+            case DataType.CREDIT_NOTES:
+                return docs(co.credit_notes)
+            case DataType.BILLS:
+                return docs(co.bills)
+            case DataType.BILL_CREDIT_NOTES:
+                return docs(co.bill_credit_notes)
+            case DataType.PAYMENTS:
+                return [(p.t, p) for p in co.payments]
+            case DataType.BILL_PAYMENTS:
+                return [(p.t, p) for p in co.bill_payments]
+            case DataType.DIRECT_COSTS:
+                return [(x.t, x) for x in co.direct_costs]
+            case DataType.BANK_TRANSACTIONS:
+                modified = self.renderer.bank_transaction_modified
+                return [(modified(x), x) for x in co.bank_transactions]
+            case DataType.JOURNAL_ENTRIES:
+                return [(e.t, e) for e in co.journal_entries]
+        return []
 
-def _invoice(rng: random.Random, n: int, customer: dict[str, Any]) -> dict[str, Any]:
-    issued = AS_OF - timedelta(days=rng.randint(0, 729))
-    issued = issued.replace(hour=0, minute=0, second=0, microsecond=0)
-    due = issued + timedelta(days=30)
-    lines, subtotal, tax = [], Decimal(0), Decimal(0)
-    for _ in range(rng.randint(1, 3)):
-        unit = _money(Decimal(rng.randint(5000, 200000)) / 100)
-        quantity = Decimal(rng.randint(1, 5))
-        line_sub = _money(unit * quantity)
-        line_tax = _money(line_sub * VAT)
-        subtotal, tax = subtotal + line_sub, tax + line_tax
-        lines.append(
-            {
-                "description": rng.choice(_SERVICES),
-                "unitAmount": unit,
-                "quantity": quantity,
-                "subTotal": line_sub,
-                "taxAmount": line_tax,
-                "totalAmount": line_sub + line_tax,
-                "accountRef": {"id": "acc-4000", "name": "Sales"},
-                "taxRateRef": {"id": "tax-20", "name": "VAT 20%", "effectiveTaxRate": 20},
-            }
+    def changed_since(self, data_type: DataType, since: datetime | None) -> list[int]:
+        """Positions of the records whose ``sourceModifiedDate`` is at or after ``since``
+        (all of them for None). Company info has no modified date: always included."""
+        rows = self.rows(data_type)
+        if since is None or data_type is DataType.COMPANY:
+            return list(range(len(rows)))
+        first = math.ceil((since - self.company.start) / HOUR)
+        return [n for n, (t, _) in enumerate(rows) if t >= first]
+
+    def render(self, data_type: DataType, position: int) -> dict[str, Any]:
+        return self._render[data_type](self.rows(data_type)[position][1])
+
+    def records(self, data_type: DataType) -> list[dict[str, Any]]:
+        """Every record of a type, rendered (for tests and small companies)."""
+        return [self.render(data_type, n) for n in range(len(self.rows(data_type)))]
+
+    def document(self, record_id: str) -> Document | None:
+        doc = self.company.documents.get(record_id)
+        return None if doc is None or doc.deleted else doc
+
+    def attachment(self, data_type: DataType, record_id: str) -> Pdf | None:
+        """The PDF of an invoice (as sent) or a bill (as the supplier sent it)."""
+        doc = self.document(record_id)
+        if data_type not in ATTACHMENT_TYPES or doc is None or doc.data_type != data_type:
+            return None
+        co = self.company
+        ours = (co.name, co.street, f"{co.city} {co.postcode}", f"VAT {co.vat_number}")
+        party = doc.party
+        theirs = (party.name, party.street, f"{party.city} {party.postcode}")
+        invoice = data_type is DataType.INVOICES
+        issuer, recipient = (ours, theirs) if invoice else ((*theirs, party.email), ours[:3])
+        content = document_pdf(
+            title="INVOICE" if invoice else "TAX INVOICE",
+            number=doc.number,
+            issuer=issuer,
+            recipient=recipient,
+            issued=co.date(doc.day),
+            due=co.date(doc.due_day),
+            lines=[PdfLine(x.description, x.quantity, x.unit, x.sub) for x in doc.lines],
+            sub=doc.sub,
+            tax=doc.tax,
+            created=co.moment(doc.created),
         )
-    total = subtotal + tax
-    age = (AS_OF - due).days
-    roll = rng.random()
-    status, paid, allocations = "Submitted", Decimal(0), []
-    if roll < 0.04:
-        status = "Draft"
-    elif roll < 0.08:
-        status = "Void"
-    elif age > 0 and roll < 0.80:  # most overdue invoices have been paid by now
-        paid = total if roll < 0.70 else _money(total * Decimal(rng.randint(20, 80)) / 100)
-    paid_on = issued
-    if paid:
-        paid_on = due - timedelta(days=rng.randint(0, 25))
-        allocations.append(
-            {
-                "payment": {
-                    "id": f"pay-{n:05d}",
-                    "currency": "GBP",
-                    "totalAmount": paid,
-                    "paidOnDate": _iso(paid_on),
-                    "accountRef": {"id": "acc-1200", "name": "Business Current Account"},
-                },
-                "allocation": {
-                    "currency": "GBP",
-                    "totalAmount": paid,
-                    "allocatedOnDate": _iso(paid_on),
-                },
-            }
+        return Pdf(
+            id=f"att-{doc.id}",
+            name=f"{doc.number}.pdf",
+            content=content,
+            created=co.moment(doc.created),
+            # The file shows the issue date, which approving a draft sets.
+            modified=co.moment(doc.posted if doc.posted is not None else doc.created),
+            include_when_sent=invoice,
         )
-        status = "Paid" if paid == total else "PartiallyPaid"
-    amount_due = Decimal(0) if status in ("Void", "Paid") else total - paid
-    # The last time the source touched it: issued, or paid later.
-    changed = paid_on if paid else issued
-    doc = {
-        "id": f"inv-{n:05d}",
-        "invoiceNumber": f"INV-{n:05d}",
-        "customerRef": {"id": customer["id"], "companyName": customer["customerName"]},
-        "issueDate": _iso(issued),
-        "dueDate": _iso(due),
-        "paidOnDate": allocations[0]["payment"]["paidOnDate"] if status == "Paid" else None,
-        "currency": "GBP",
-        "currencyRate": 1,
-        "lineItems": lines,
-        "paymentAllocations": allocations,
-        "subTotal": subtotal,
-        "totalTaxAmount": tax,
-        "totalDiscount": 0,
-        "totalAmount": total,
-        "amountDue": amount_due,
-        "status": status,
-        "sourceModifiedDate": changed.isoformat().replace("+00:00", "Z"),
-        "metadata": {"isDeleted": False},
-    }
-    return Invoice.model_validate(doc).model_dump(mode="json", by_alias=True)
 
 
-@functools.lru_cache(maxsize=16)
-def books(seed: str, customers: int = 50, invoices: int = 1500) -> Books:
-    """The business for ``seed`` (a connection id): the same every time it is asked."""
-    rng = random.Random(seed)
-    customer_docs = tuple(_customer(rng, n) for n in range(customers))
-    # A few customers bring most of the work, as in a real small business (Zipf-like).
-    weights = [1 / (rank + 1) for rank in range(customers)]
-    invoice_docs = tuple(
-        _invoice(rng, n, rng.choices(customer_docs, weights)[0]) for n in range(1, invoices + 1)
-    )
-    return Books(customers=customer_docs, invoices=invoice_docs)
+def on_the_hour(moment: datetime) -> datetime:
+    """``moment`` in UTC, truncated to the hour: nothing in the books happens between
+    whole hours, so this loses nothing and lets an hour's readers share one build."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def books(
+    seed: str,
+    size: Size = DEFAULT_SIZE,
+    as_of: datetime = AS_OF,
+    extra: tuple[Event, ...] = (),
+) -> Books:
+    """The business for ``seed`` (a connection id) at ``as_of``: the same every time it
+    is asked. ``extra`` events (write-back) are applied with the generated ones.
+
+    Kept in a small cache, and built once even when several pulls of one connection
+    (one per data type, on parallel workers) ask for it in the same hour."""
+    key = (seed, size, on_the_hour(as_of), extra)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+        building = _building.setdefault(key, threading.Lock())
+    with building:
+        with _cache_lock:
+            if key in _cache:
+                return _cache[key]
+        built = Books(seed, size, key[2], simulate(seed, size, key[2], extra))
+        with _cache_lock:
+            _cache[key] = built
+            while len(_cache) > CACHE_SIZE or (
+                len(_cache) > 1 and sum(_weight(k[1]) for k in _cache) > CACHE_DOCUMENTS
+            ):
+                _cache.popitem(last=False)
+            _building.pop(key, None)
+    return built
+
+
+def _weight(size: Size) -> int:
+    return size.invoices + size.bills + size.direct_costs
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+_Key = tuple[str, Size, datetime, tuple[Event, ...]]
+_cache: OrderedDict[_Key, Books] = OrderedDict()
+_cache_lock = threading.Lock()
+_building: dict[_Key, threading.Lock] = {}

@@ -288,8 +288,9 @@ class SupplierKind:
     department: str | None = None
 
 
-MATERIALS_KIND = SupplierKind("Electrical Wholesale", MATERIALS, STANDARD, (0, 0), 30,
-                              "Materials", DEPT_INSTALL.id)
+MATERIALS_KIND = SupplierKind(
+    "Electrical Wholesale", MATERIALS, STANDARD, (0, 0), 30, "Materials", DEPT_INSTALL.id
+)
 SUPPLIER_KINDS: tuple[tuple[SupplierKind, int], ...] = (
     (MATERIALS_KIND, 22),
     (SupplierKind("Contracting", SUBCONTRACTORS, STANDARD, (15000, 120000), 30,

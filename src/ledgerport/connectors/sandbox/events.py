@@ -60,7 +60,7 @@ class OpenBooks:
                 JournalLine(c.RETAINED_EARNINGS, -retained, "Profits of earlier years"),
             ),
         )
-        company.bank_balance = company.opening_bank_balance = OPENING_BANK
+        company.bank_balance = OPENING_BANK  # the bank's statement starts from here
 
 
 @dataclass(frozen=True, eq=False)
@@ -289,9 +289,13 @@ class SpendDirect:
             ),
         )
         company.bank(
-            self.t, -cost.total, f"CARD {self.merchant}", "Pos", counterparty=self.merchant,
+            self.t,
+            -cost.total,
+            f"CARD {self.merchant}",
+            "Pos",
+            counterparty=self.merchant,
             reference=cost.reference,
-        )  # fmt: skip
+        )
 
 
 def _bank_item(
@@ -354,9 +358,7 @@ class PayVat:
     def apply(self, company: Company) -> None:
         owed = -company.balance(c.VAT_LIABILITY)
         if owed:
-            _bank_item(
-                company, self.t, -owed, c.VAT_LIABILITY, "HMRC VAT", "DirectDebit", "HMRC"
-            )
+            _bank_item(company, self.t, -owed, c.VAT_LIABILITY, "HMRC VAT", "DirectDebit", "HMRC")
 
 
 @dataclass(frozen=True, eq=False)

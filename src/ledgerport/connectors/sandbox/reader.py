@@ -1,38 +1,76 @@
 """The sandbox platform's API, in process: pages of its books, 100 at a time, optionally
-only what changed since a moment (like a platform's modified-since filter)."""
+only what changed since a moment (like a platform's modified-since filter), and the PDF
+attached to each invoice and bill.
+
+A reader is built for one pull and fixes the books' moment when it is built (the clock,
+truncated to the hour): every page of the pull then comes from the same books, and
+nothing dated after that moment exists yet, so the next pull's "since" (this pull's
+start less the engine's look-back) finds everything that happened in between.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 
-from ledgerport.connectors.sandbox.books import books
-from ledgerport.connectors.spec import FetchedPage, ReaderContext, ReadStream
-from ledgerport.domain.enums import DataType
+from ledgerport.connectors.errors import FatalError
+from ledgerport.connectors.sandbox.books import Books, books, on_the_hour
+from ledgerport.connectors.sandbox.size import Size
+from ledgerport.connectors.spec import FetchedPage, ReaderContext, ReadStream, SourceAttachment
 
 PAGE_SIZE = 100
 
+Clock = Callable[[], datetime]
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
 
 class SandboxReader:
-    def __init__(self, context: ReaderContext) -> None:
-        self.seed = context.connection_id
+    """Reads one connection's sandbox company. ``clock`` is for tests; by default the
+    books are those of the current hour."""
 
-    def _records(self, data_type: DataType) -> tuple[dict[str, Any], ...]:
-        sandbox = books(self.seed)
-        if data_type is DataType.CUSTOMERS:
-            return sandbox.customers
-        if data_type is DataType.INVOICES:
-            return sandbox.invoices
-        return ()
+    def __init__(self, context: ReaderContext, clock: Clock | None = None) -> None:
+        self.seed = context.connection_id
+        self.as_of = on_the_hour((clock or wall_clock)())
+        self.size: Size | None = None
+        self.problem: str | None = None
+        try:
+            self.size = Size.from_connection_info(context.connection_info)
+        except ValueError as invalid:  # reported by the first fetch, as a failed pull
+            self.problem = str(invalid)
+        self._positions: dict[tuple[str, datetime | None], list[int]] = {}
+
+    def books(self) -> Books:
+        if self.size is None:
+            raise FatalError(f"The sandbox connection's settings are invalid: {self.problem}")
+        return books(self.seed, self.size, self.as_of)
 
     def fetch(
         self, stream: ReadStream, params: Mapping[str, str], since: datetime | None
     ) -> FetchedPage:
-        rows = self._records(stream.data_type)
-        if since is not None:
-            rows = tuple(
-                r for r in rows if datetime.fromisoformat(str(r["sourceModifiedDate"])) >= since
-            )
+        sandbox = self.books()
+        key = (stream.data_type.value, since)
+        if key not in self._positions:  # filter once per pull, not once per page
+            self._positions[key] = sandbox.changed_since(stream.data_type, since)
+        positions = self._positions[key]
         page = int(params.get("page", "1"))
-        return FetchedPage(records=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+        chosen = positions[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        return FetchedPage(records=[sandbox.render(stream.data_type, n) for n in chosen])
+
+    def attachments(self, stream: ReadStream, record_id: str) -> Sequence[SourceAttachment]:
+        pdf = self.books().attachment(stream.data_type, record_id)
+        if pdf is None:
+            return ()
+        return (
+            SourceAttachment(
+                id=pdf.id,
+                name=pdf.name,
+                content_type="application/pdf",
+                content=pdf.content,
+                date_created=pdf.created,
+                source_modified_date=pdf.modified,
+                include_when_sent=pdf.include_when_sent,
+            ),
+        )

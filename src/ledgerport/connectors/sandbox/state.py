@@ -109,6 +109,7 @@ class Document:
     void: bool = False
     deleted: bool = False
     posted: int | None = None  # t of posting, None while a draft
+    entry: JournalEntry | None = None  # what posting it made
     allocations: list[Allocation] = field(default_factory=list)
     note: str | None = None
 
@@ -201,15 +202,12 @@ class JournalLine:
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
     id: str
-    t: int
+    t: int  # when it was posted
+    day: int  # the date it is posted on (a void's reversal keeps the original's)
     journal: c.JournalDef
     description: str
     record: tuple[str, str] | None  # (id, dataType) of the document it posts
     lines: tuple[JournalLine, ...]
-
-    @property
-    def day(self) -> int:
-        return self.t // 24
 
 
 class Event(Protocol):
@@ -256,7 +254,6 @@ class Company:
         self.documents: dict[str, Document] = {}
         self.accounts: dict[str, AccountTotals] = {a.code: AccountTotals() for a in c.ACCOUNTS}
         self.bank_balance = 0
-        self.opening_bank_balance = 0
         self.open_credits: dict[str, list[Document]] = defaultdict(list)
         # Follow-ups documents schedule for later days: day -> [(t, seq, event)].
         self.agenda: dict[int, list[tuple[int, int, Event]]] = defaultdict(list)
@@ -264,7 +261,6 @@ class Company:
         self.today = -1  # the day being simulated
         self.vat_locked_to: int | None = None  # last day of the last VAT quarter returned
         self.bank_lines_since_fee = 0
-        self._years: list[int] = []
         self._counters: dict[str, int] = defaultdict(int)
 
     # -- time -----------------------------------------------------------------------
@@ -277,14 +273,6 @@ class Company:
 
     def year_of(self, day: int) -> int:
         """The financial year a day falls in, named by the calendar year it starts in."""
-        while day >= len(self._years):
-            when = self.date(len(self._years))
-            self._years.append(
-                when.year if when.month >= FINANCIAL_YEAR_START_MONTH else when.year - 1
-            )
-        return self._years[day] if day >= 0 else self._year_before_start(day)
-
-    def _year_before_start(self, day: int) -> int:
         when = self.date(day)
         return when.year if when.month >= FINANCIAL_YEAR_START_MONTH else when.year - 1
 
@@ -312,25 +300,28 @@ class Company:
         description: str,
         record: tuple[str, str] | None,
         lines: Iterable[JournalLine],
+        day: int | None = None,
     ) -> JournalEntry:
-        """Post a journal entry; refuses one that does not balance."""
+        """Post a journal entry at hour ``t``, dated ``day`` (by default the day of
+        ``t``); refuses one that does not balance."""
         kept = tuple(line for line in lines if line.amount)
         if sum(line.amount for line in kept) != 0:
             raise ValueError(f"unbalanced journal entry: {description}")
         entry = JournalEntry(
             id=f"je-{self.next_number('je'):06d}",
             t=t,
+            day=t // 24 if day is None else day,
             journal=journal,
             description=description,
             record=record,
             lines=kept,
         )
         self.journal_entries.append(entry)
-        year = self.year_of(t // 24)
+        year = self.year_of(entry.day)
         for line in kept:
             totals = self.accounts[line.account]
             totals.by_year[year] += line.amount
-            totals.last_by_year[year] = t
+            totals.last_by_year[year] = max(t, totals.last_by_year.get(year, t))
         return entry
 
     def bank(
@@ -391,18 +382,19 @@ class Company:
         lines += [JournalLine(account, -sign * amount) for account, amount in net.items()]
         lines.append(JournalLine(tax_account, -sign * doc.tax, "VAT"))
         journal = c.SALES_JOURNAL if sales else c.PURCHASES_JOURNAL
-        self.post(t, journal, f"{doc.number} {doc.party.name}", (doc.id, doc.data_type), lines)
+        record = (doc.id, doc.data_type)
+        doc.entry = self.post(t, journal, f"{doc.number} {doc.party.name}", record, lines)
 
     def void_document(self, doc: Document, t: int) -> None:
-        """Void a posted document nothing has been allocated to: a reversing entry."""
-        original = next(
-            e for e in reversed(self.journal_entries) if e.record == (doc.id, doc.data_type)
-        )
+        """Void a posted document nothing has been allocated to: a reversing entry on
+        the document's own date, so no period's profit includes a voided document."""
+        original = doc.entry
+        if original is None:
+            raise ValueError(f"{doc.number} was never posted")
         doc.void, doc.modified = True, t
         reversed_lines = (JournalLine(x.account, -x.amount, x.description) for x in original.lines)
-        self.post(
-            t, original.journal, f"Void {doc.number}", (doc.id, doc.data_type), reversed_lines
-        )
+        record = (doc.id, doc.data_type)
+        self.post(t, original.journal, f"Void {doc.number}", record, reversed_lines, original.day)
 
     def settle(
         self,
