@@ -8,13 +8,13 @@ For each backend and size, a fresh process: migrate a fresh database, link a san
 company of that many invoices, generate its books (not timed: that is the platform's
 side), then time the pull engine reading every page and writing it (change detection,
 indexed fields, one atomic transaction), and sample the process's RSS while it runs.
-Then, into a second fresh database with the same migrations, the same stored rows go
-in by the plainest fast path (SQLite: one executemany in one transaction; PostgreSQL:
-COPY), timed the same way. Prints records/s for both and their ratio (goal >= 0.7):
-for the whole pull, and for "ours", the pull less the time spent waiting on the
-platform (the audit's ``source_seconds``: the sandbox renders a PDF per invoice, which a
-real platform would do on its side). Also the pull's peak RSS growth for each size
-(goal: flat, not growing with the pull).
+Then, into a second fresh database with the same migrations, the same stored rows (the
+invoices and their PDF files) go in by the plainest fast path (SQLite: executemany in
+one transaction; PostgreSQL: COPY), timed the same way. Prints records/s for both and
+their ratio (goal >= 0.7): for the whole pull, and for "ours", the pull less the time
+spent waiting on the platform (the audit's ``source_seconds``: the sandbox renders a
+PDF per invoice, which a real platform would do on its side). Also the pull's peak RSS
+growth for each size (goal: flat, not growing with the pull).
 PostgreSQL databases are created and dropped through ``--pg-admin-url``. Not part of
 ``make test``.
 """
@@ -43,7 +43,7 @@ from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.migrate import upgrade
 from ledgerport.storage.repositories import pulls
-from ledgerport.storage.tables import CompanyRow, ConnectionRow, RecordRow
+from ledgerport.storage.tables import AttachmentRow, CompanyRow, ConnectionRow, RecordRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync.engine import Engine
 
@@ -104,25 +104,31 @@ def linked_sandbox(services: Services, invoices: int) -> ConnectionRow:
     return connection
 
 
-def stored_rows(
-    services: Services, connection: ConnectionRow
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """The invoices as the store holds them, for the plain insert to write again."""
+Tables = dict[str, tuple[list[dict[str, Any]], list[str]]]
+
+
+def stored_rows(services: Services, connection: ConnectionRow) -> Tables:
+    """Every row the pull wrote (the invoices and their files), for the plain insert to
+    write again: table name -> (rows, column names)."""
+    tables: Tables = {}
     with services.sessions() as session:
-        result = session.execute(
-            RecordRow.__table__.select().where(RecordRow.connection_id == connection.id)
-        )
-        rows = [dict(row._mapping) for row in result]
-    columns = [c.name for c in RecordRow.__table__.columns]
-    return rows, columns
+        for table in (RecordRow.__table__, AttachmentRow.__table__):
+            result = session.execute(
+                table.select().where(table.c.connection_id == connection.id)  # type: ignore[attr-defined]
+            )
+            tables[table.name] = (  # type: ignore[attr-defined]
+                [dict(row._mapping) for row in result],
+                [c.name for c in table.columns],
+            )
+    return tables
 
 
-def plain_insert(url: str, rows: list[dict[str, Any]], columns: list[str]) -> float:
-    """Seconds to bulk-insert ``rows`` into a freshly migrated database at ``url``."""
+def plain_insert(url: str, tables: Tables) -> float:
+    """Seconds to bulk-insert the same rows into a freshly migrated database at ``url``."""
     upgrade(url)
     services = Services.build(Settings(database_url=url, data_dir=Path(tempfile.mkdtemp())))
     # The same company and connection ids: the foreign keys hold.
-    sample = rows[0]
+    sample = tables["records"][0][0]
     now = utcnow()
     with transaction(services.sessions) as session:
         company = CompanyRow(
@@ -150,24 +156,27 @@ def plain_insert(url: str, rows: list[dict[str, Any]], columns: list[str]) -> fl
     # Timed: turning each row into what the driver takes (the document to JSON text,
     # ids and dates to their stored forms) and writing them all in one transaction.
     if dialect == "sqlite":
-        marks = ",".join("?" for _ in columns)
         raw = services.engine.raw_connection()
         started = time.perf_counter()
-        prepared = [tuple(_sqlite_value(row[c]) for c in columns) for row in rows]
         cursor = raw.cursor()
         cursor.execute("BEGIN")
-        insert_sql = f"INSERT INTO records ({','.join(columns)}) VALUES ({marks})"  # noqa: S608
-        cursor.executemany(insert_sql, prepared)
+        for name, (rows, columns) in tables.items():
+            marks = ",".join("?" for _ in columns)
+            insert_sql = f"INSERT INTO {name} ({','.join(columns)}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(
+                insert_sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows]
+            )
         raw.commit()
         elapsed = time.perf_counter() - started
         raw.close()
     else:
         with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
             started = time.perf_counter()
-            copy_sql = f"COPY records ({','.join(columns)}) FROM STDIN"
-            with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(tuple(_pg_value(row[c]) for c in columns))
+            for name, (rows, columns) in tables.items():
+                copy_sql = f"COPY {name} ({','.join(columns)}) FROM STDIN"
+                with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(tuple(_pg_value(row[c]) for c in columns))
             conn.commit()
             elapsed = time.perf_counter() - started
     services.close()
@@ -222,7 +231,7 @@ def worker(url: str, invoices: int) -> dict[str, Any]:
         elapsed = time.perf_counter() - started
     with services.sessions() as session:
         audit = dict(session.get(type(row), row.id).audit)  # type: ignore[union-attr]
-    rows, columns = stored_rows(services, connection)
+    tables = stored_rows(services, connection)
     services.close()
     return {
         "status": status.value,
@@ -234,16 +243,15 @@ def worker(url: str, invoices: int) -> dict[str, Any]:
         "attachments": audit.get("attachments_stored", 0),
         "rss_start_mb": memory.start / 2**20,
         "rss_growth_mb": (memory.peak - memory.start) / 2**20,
-        "rows": len(rows),
-        "_rows": rows,
-        "_columns": columns,
+        "rows": len(tables["records"][0]),
+        "files": len(tables["attachments"][0]),
+        "_tables": tables,
     }
 
 
 def run_worker(args: argparse.Namespace) -> None:
     result = worker(args.url, args.invoices)
-    rows, columns = result.pop("_rows"), result.pop("_columns")
-    result["plain_s"] = plain_insert(args.plain_url, rows, columns)
+    result["plain_s"] = plain_insert(args.plain_url, result.pop("_tables"))
     print(json.dumps(result))
 
 

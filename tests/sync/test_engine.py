@@ -358,3 +358,26 @@ def test_the_audit_chains_cursors_and_digests_what_was_read(world: dict[str, Any
     with world["services"].sessions.begin() as session:
         session.query(PullOperationRow).update({"audit": {"mode": "incremental"}})
     assert pull(world).audit["content_digest"] == first.audit["content_digest"]
+
+
+def test_a_first_pull_survives_a_record_repeated_across_pages(world: dict[str, Any]) -> None:
+    """Pages can shift while a platform is paged: a record seen on page 1 comes again on
+    page 2, changed. The first pull (which skips lookups) must keep the later version."""
+    source = world["fake"]
+    original = source.fetch
+
+    def shifting(
+        stream: ReadStream, params: Mapping[str, str], since: datetime | None
+    ) -> FetchedPage:
+        page = original(stream, params, since)
+        if params.get("page") == "2":
+            repeated = {**source.invoices["i1"], "Total": 777}
+            return FetchedPage(records=[*page.records, repeated, repeated])
+        return page
+
+    source.fetch = shifting  # type: ignore[method-assign]
+    done = pull(world)
+    assert done.status == PullStatus.COMPLETE
+    assert done.audit["created"] == 5
+    assert done.audit["changed"] == 1  # i1, seen again on page 2
+    assert stored(world)["i1"]["totalAmount"] == 777

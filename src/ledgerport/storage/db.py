@@ -63,6 +63,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("connect_timeout", 5)
+    # No server-side prepared statements: psycopg prepares a query after 5 runs, and
+    # PostgreSQL then settles on a generic plan made when the table was empty; a pull
+    # filling a table in one transaction kept seq-scanning it with that plan (its
+    # per-page lookups went quadratic). Planning each statement costs far less.
+    connect_args.setdefault("prepare_threshold", None)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, connect_args=connect_args, **kwargs)
 

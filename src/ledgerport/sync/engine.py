@@ -14,7 +14,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -200,6 +200,7 @@ class Engine:
         seen: set[str] = set()
         # How many records the last pull left: the yardstick for this one's progress.
         expected = records.dataset_count(session, connection.id, stream.data_type.value)
+        first_pull = not records.any_stored(session, connection.id, stream.data_type.value)
         guard = PageGuard()
         params: dict[str, str] | None = stream.paginator.first()
         while params is not None:
@@ -220,7 +221,11 @@ class Engine:
                     audit.fetched,
                 )
                 self._report_progress(pull.id, audit.fetched, expected)
-            seen.update(str(doc["id"]) for doc in documents)
+            page_ids = {str(doc["id"]) for doc in documents}
+            # On a first pull nothing is stored yet: no lookups, unless the platform
+            # repeats a record from an earlier page.
+            known_new = first_pull and seen.isdisjoint(page_ids)
+            seen.update(page_ids)
             saved = records.save_batch(
                 session,
                 company_id=connection.company_id,
@@ -228,6 +233,7 @@ class Engine:
                 data_type=stream.data_type.value,
                 documents=documents,
                 now=now,
+                known_new=known_new,
             )
             audit.created += saved.created
             audit.changed += saved.changed
@@ -240,7 +246,7 @@ class Engine:
                     reader,
                     stream,
                     connection,
-                    [*saved.created_ids, *saved.changed_ids],
+                    saved,
                     {str(doc["id"]) for doc in documents if _flagged_deleted(doc)},
                     now,
                     audit,
@@ -317,7 +323,7 @@ class Engine:
         reader: AttachmentReader,
         stream: ReadStream,
         connection: ConnectionRow,
-        written: Sequence[str],
+        saved: records.BatchResult,
         deleted: set[str],
         now: datetime,
         audit: Audit,
@@ -328,7 +334,7 @@ class Engine:
         the records are). Written in the pull's transaction: a failed pull keeps the old
         files along with the old records."""
         found: dict[str, list[attachments.NewFile]] = {}
-        for record_id in written:
+        for record_id in [*saved.created_ids, *saved.changed_ids]:
             if record_id in deleted:
                 continue
             before = audit.calls
@@ -346,6 +352,7 @@ class Engine:
             data_type=stream.data_type.value,
             files=found,
             now=now,
+            new_records=saved.created_ids,  # just created: no files stored yet
         )
         audit.attachments_stored += result.stored
         audit.attachment_bytes += result.bytes_stored

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, delete, insert, select, update
+from sqlalchemy import Table, Text, bindparam, cast, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
 from ledgerport.storage.repositories.records import to_milliseconds
 from ledgerport.storage.tables import AttachmentRow, RecordRow
 
-_att = AttachmentRow.__table__.c
+_ATTACHMENTS: Table = AttachmentRow.__table__  # type: ignore[assignment]
+_att = _ATTACHMENTS.c
 _rec = RecordRow.__table__.c
 
 
@@ -83,6 +84,7 @@ def replace_many(
     data_type: str,
     files: Mapping[str, Sequence[NewFile]],
     now: datetime,
+    new_records: Collection[str] = (),
 ) -> ReplaceResult:
     """Make each record's stored files exactly those listed for it, in the caller's
     transaction: files no longer listed are removed, new and changed ones written. A
@@ -92,14 +94,19 @@ def replace_many(
     if not files:
         return result
     scope = (_att.connection_id == connection_id, _att.data_type == data_type)
-    existing: dict[tuple[str, str], tuple[dict[str, Any], str]] = {
-        (record_id, attachment_id): (data, digest)
-        for record_id, attachment_id, data, digest in session.execute(
-            select(_att.record_id, _att.attachment_id, _att.data, _att.content_hash).where(
-                *scope, _att.record_id.in_(list(files))
+    # Records created in this very transaction (``new_records``) have no files yet.
+    fresh = set(new_records)
+    looked_up = [record_id for record_id in files if record_id not in fresh]
+    existing: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+    if looked_up:
+        existing = {
+            (record_id, attachment_id): (data, digest)
+            for record_id, attachment_id, data, digest in session.execute(
+                select(_att.record_id, _att.attachment_id, _att.data, _att.content_hash).where(
+                    *scope, _att.record_id.in_(looked_up)
+                )
             )
-        )
-    }
+        }
     now = to_milliseconds(now)
     stamp = to_codat(now)
     wanted: dict[tuple[str, str], NewFile] = {}
@@ -140,8 +147,8 @@ def replace_many(
             [{"gone_record": r, "gone_attachment": a} for r, a in gone],
         )
         result.removed = len(gone)
-    if inserts:
-        session.execute(insert(AttachmentRow), inserts)
+    if inserts:  # Core executemany: the ORM's bulk insert path costs more than the write
+        session.connection().execute(insert(_ATTACHMENTS), inserts)
     if updates:
         session.execute(update(AttachmentRow).execution_options(synchronize_session=False), updates)
     return result

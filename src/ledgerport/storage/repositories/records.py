@@ -62,22 +62,32 @@ def save_batch(
     data_type: str,
     documents: Sequence[Mapping[str, Any]],
     now: datetime,
+    known_new: bool = False,
 ) -> BatchResult:
     """Insert new documents and replace changed ones (by their ``id``), in the caller's
-    transaction: two statements and one round of writes per batch, whatever its size."""
+    transaction: two statements and one round of writes per batch, whatever its size.
+    ``known_new``: the caller knows none of these ids is stored (a first pull), so the
+    lookup of existing hashes is skipped. A document repeated in the batch counts once,
+    its last version kept (a platform's page can repeat a record that changed while
+    being paged)."""
     result = BatchResult()
     if not documents:
         return result
-    ids = [str(doc["id"]) for doc in documents]
-    existing: dict[str, str] = dict(
-        session.execute(
-            select(_rec.record_id, _rec.content_hash).where(
-                _rec.connection_id == connection_id,
-                _rec.data_type == data_type,
-                _rec.record_id.in_(ids),
-            )
-        ).all()
-    )
+    latest = {str(doc["id"]): doc for doc in documents}
+    if len(latest) < len(documents):
+        documents = list(latest.values())
+    ids = list(latest)
+    existing: dict[str, str] = {}
+    if not known_new:
+        existing = dict(
+            session.execute(
+                select(_rec.record_id, _rec.content_hash).where(
+                    _rec.connection_id == connection_id,
+                    _rec.data_type == data_type,
+                    _rec.record_id.in_(ids),
+                )
+            ).all()
+        )
     now = to_milliseconds(now)
     stamp = to_codat(now)
     inserts: list[dict[str, Any]] = []
@@ -183,6 +193,18 @@ def dataset_total(
         select(func.count(), func.sum(DatasetRow.record_count)).where(condition)
     ).one()
     return int(total or 0) if pulled else None
+
+
+def any_stored(session: Session, connection_id: uuid.UUID, data_type: str) -> bool:
+    """Whether the connection has any record of this type (a first pull has none)."""
+    return (
+        session.scalar(
+            select(_rec.record_id)
+            .where(_rec.connection_id == connection_id, _rec.data_type == data_type)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def dataset_count(session: Session, connection_id: uuid.UUID, data_type: str) -> int | None:
