@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, Text, bindparam, cast, delete, insert, select, update
+from sqlalchemy import Table, Text, bindparam, cast, delete, select, update
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
+from ledgerport.storage import bulk
 from ledgerport.storage.repositories.records import to_milliseconds
 from ledgerport.storage.tables import AttachmentRow, RecordRow
 
@@ -147,8 +148,8 @@ def replace_many(
             [{"gone_record": r, "gone_attachment": a} for r, a in gone],
         )
         result.removed = len(gone)
-    if inserts:  # Core executemany: the ORM's bulk insert path costs more than the write
-        session.connection().execute(insert(_ATTACHMENTS), inserts)
+    if inserts:
+        bulk.insert_rows(session.connection(), _ATTACHMENTS, inserts)
     if updates:
         session.execute(update(AttachmentRow).execution_options(synchronize_session=False), updates)
     return result

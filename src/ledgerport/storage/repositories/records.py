@@ -16,10 +16,11 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, Table, Text, and_, cast, func, insert, select, update
+from sqlalchemy import Select, Table, Text, and_, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
+from ledgerport.storage import bulk
 from ledgerport.storage.indexed_fields import extract, paths_for
 from ledgerport.storage.repositories import totals
 from ledgerport.storage.tables import DatasetRow, RecordRow
@@ -119,8 +120,7 @@ def save_batch(
             result.changed += 1
             result.changed_ids.append(record_id)
     if inserts:
-        # Core executemany: the ORM's bulk path costs more than the write itself here.
-        session.connection().execute(insert(_RECORDS), inserts)
+        bulk.insert_rows(session.connection(), _RECORDS, inserts)
     if updates:
         _update_by_key(session, updates)
     return result
