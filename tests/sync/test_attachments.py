@@ -343,3 +343,37 @@ def test_records_flagged_deleted_keep_their_last_files(world: dict[str, Any]) ->
     assert result.audit["changed"] == 1
     assert fake.attachment_calls == []
     assert sorted(files(world, "i2")) == ["INV-2.pdf"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        SourceAttachment(id="a", name="a.pdf", content_type="application/pdf", content=b"%PDF-"),
+        SourceAttachment(
+            id="b",
+            name="b.txt",
+            content_type="text/plain",
+            content=b"x" * 10,
+            date_created=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+            source_modified_date=datetime(2026, 1, 2, 3, 4, 5, 123000),
+            include_when_sent=True,
+        ),
+    ],
+)
+def test_a_stored_file_is_described_exactly_as_the_model_dumps_it(
+    source: SourceAttachment,
+) -> None:
+    from ledgerport.domain.accounting.attachments import Attachment
+    from ledgerport.sync.engine import _new_file
+
+    expected = Attachment(
+        id=source.id,
+        name=source.name,
+        contentType=source.content_type,
+        dateCreated=source.date_created,
+        fileSize=len(source.content),
+        includeWhenSent=source.include_when_sent,
+        sourceModifiedDate=source.source_modified_date,
+    ).model_dump(mode="json")
+    expected.pop("modifiedDate", None)  # the store stamps it
+    assert _new_file(source).document == expected

@@ -39,6 +39,11 @@ def _decimal_to_json(value: Decimal) -> int | float:
     return float(value)
 
 
+def datetime_to_json(value: datetime) -> str:
+    """A datetime as Codat writes it (the rules above): what :data:`DateTime` dumps."""
+    return _datetime_to_json(value)
+
+
 def _datetime_to_json(value: datetime) -> str:
     if not value.microsecond:
         timespec = "seconds"
