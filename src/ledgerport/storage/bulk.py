@@ -12,16 +12,41 @@ caller's connection, inside its transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import JSON, Connection, Table
 
 Processor = Callable[[Any], Any] | None
 
 
+@dataclass(frozen=True, slots=True)
+class RawJSON:
+    """A JSON column's value already serialized: written as is, not encoded again."""
+
+    text: str
+
+
+def _raw_or(process: Processor) -> Processor:
+    def convert(value: Any) -> Any:
+        if type(value) is RawJSON:
+            return value.text
+        return value if process is None else process(value)
+
+    return convert
+
+
 def _processors(connection: Connection, table: Table, columns: Sequence[str]) -> list[Processor]:
     dialect = connection.dialect
-    return [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    found: list[Processor] = []
+    for name in columns:
+        column_type = table.c[name].type
+        process = column_type._cached_bind_processor(dialect)
+        json = isinstance(column_type, JSON) or isinstance(
+            getattr(column_type, "impl", None), JSON
+        )
+        found.append(_raw_or(process) if json else process)
+    return found
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

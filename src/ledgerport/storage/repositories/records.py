@@ -29,12 +29,27 @@ _RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
 _rec = _RECORDS.c
 
 
+def _serialized(document: Mapping[str, Any]) -> tuple[str, bytes]:
+    """The document's content (without the timestamp we ourselves maintain) as JSON
+    with sorted keys, and its hash: the same content always hashes the same, whatever
+    order a platform sends its fields in."""
+    content = document
+    if "modifiedDate" in document:
+        content = {k: v for k, v in document.items() if k != "modifiedDate"}
+    body = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+    return hashlib.blake2b(body, digest_size=16).hexdigest(), body
+
+
 def content_hash(document: Mapping[str, Any]) -> str:
     """Hash of a document's content, ignoring the timestamp we ourselves maintain."""
-    content = {k: v for k, v in document.items() if k != "modifiedDate"}
-    return hashlib.blake2b(
-        orjson.dumps(content, option=orjson.OPT_SORT_KEYS), digest_size=16
-    ).hexdigest()
+    return _serialized(document)[0]
+
+
+def _stamped(body: bytes, stamp: str) -> bulk.RawJSON:
+    """The stored document: the serialized content with ``modifiedDate`` put first,
+    spliced in rather than serializing the whole document a second time."""
+    head = b'{"modifiedDate":' + orjson.dumps(stamp)
+    return bulk.RawJSON((head + (b"}" if body == b"{}" else b"," + body[1:])).decode())
 
 
 def to_milliseconds(now: datetime) -> datetime:
@@ -91,10 +106,11 @@ def save_batch(
         )
     now = to_milliseconds(now)
     stamp = to_codat(now)
+    assert stamp is not None
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     for record_id, document in zip(ids, documents, strict=True):
-        digest = content_hash(document)
+        digest, body = _serialized(document)
         result.hashes.append(digest)
         known = existing.get(record_id)
         if known == digest:
@@ -105,17 +121,18 @@ def save_batch(
             "data_type": data_type,
             "record_id": record_id,
             "company_id": company_id,
-            "data": {**document, "modifiedDate": stamp},
             "content_hash": digest,
             "modified_date": now,
             "is_deleted": _deleted(document),
             **extract(data_type, document),
         }
         if known is None:
+            row["data"] = _stamped(body, stamp)
             inserts.append(row)
             result.created += 1
             result.created_ids.append(record_id)
         else:
+            row["data"] = {**document, "modifiedDate": stamp}
             updates.append(row)
             result.changed += 1
             result.changed_ids.append(record_id)
