@@ -43,6 +43,7 @@ from ledgerport.domain.dates import to_codat
 from ledgerport.domain.enums import DataType
 from ledgerport.domain.pulls import PullStatus
 from ledgerport.services import Services
+from ledgerport.storage import bulk
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import attachments, pulls, records
 from ledgerport.storage.tables import CompanyRow, ConnectionRow, PullOperationRow
@@ -201,6 +202,7 @@ class Engine:
         # How many records the last pull left: the yardstick for this one's progress.
         expected = records.dataset_count(session, connection.id, stream.data_type.value)
         first_pull = not records.any_stored(session, connection.id, stream.data_type.value)
+        buffer = bulk.BufferedInserts(session.connection())
         guard = PageGuard()
         params: dict[str, str] | None = stream.paginator.first()
         while params is not None:
@@ -234,6 +236,7 @@ class Engine:
                 documents=documents,
                 now=now,
                 known_new=known_new,
+                buffer=buffer,
             )
             audit.created += saved.created
             audit.changed += saved.changed
@@ -250,10 +253,12 @@ class Engine:
                     {str(doc["id"]) for doc in documents if _flagged_deleted(doc)},
                     now,
                     audit,
+                    buffer,
                 )
             params = stream.paginator.next(
                 params, Page(body=page.body, headers=page.headers, record_count=len(page.records))
             )
+        buffer.flush()
         audit.content_digest = content.hexdigest()
         if since is None:
             audit.deleted = records.mark_missing_deleted(
@@ -327,6 +332,7 @@ class Engine:
         deleted: set[str],
         now: datetime,
         audit: Audit,
+        buffer: bulk.BufferedInserts,
     ) -> None:
         """Replace the files of the records this page wrote with what the platform lists
         now. Unchanged records are not asked about (their files are assumed unchanged
@@ -353,6 +359,7 @@ class Engine:
             files=found,
             now=now,
             new_records=saved.created_ids,  # just created: no files stored yet
+            buffer=buffer,
         )
         audit.attachments_stored += result.stored
         audit.attachment_bytes += result.bytes_stored

@@ -86,6 +86,7 @@ def replace_many(
     files: Mapping[str, Sequence[NewFile]],
     now: datetime,
     new_records: Collection[str] = (),
+    buffer: bulk.BufferedInserts | None = None,
 ) -> ReplaceResult:
     """Make each record's stored files exactly those listed for it, in the caller's
     transaction: files no longer listed are removed, new and changed ones written. A
@@ -100,6 +101,8 @@ def replace_many(
     looked_up = [record_id for record_id in files if record_id not in fresh]
     existing: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
     if looked_up:
+        if buffer is not None:
+            buffer.flush()  # held rows must be visible to the lookup
         existing = {
             (record_id, attachment_id): (data, digest)
             for record_id, attachment_id, data, digest in session.execute(
@@ -148,7 +151,9 @@ def replace_many(
             [{"gone_record": r, "gone_attachment": a} for r, a in gone],
         )
         result.removed = len(gone)
-    if inserts:
+    if buffer is not None:
+        buffer.add(_ATTACHMENTS, inserts)
+    elif inserts:
         bulk.insert_rows(session.connection(), _ATTACHMENTS, inserts)
     if updates:
         session.execute(update(AttachmentRow).execution_options(synchronize_session=False), updates)

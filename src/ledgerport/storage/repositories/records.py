@@ -79,13 +79,15 @@ def save_batch(
     documents: Sequence[Mapping[str, Any]],
     now: datetime,
     known_new: bool = False,
+    buffer: bulk.BufferedInserts | None = None,
 ) -> BatchResult:
     """Insert new documents and replace changed ones (by their ``id``), in the caller's
     transaction: two statements and one round of writes per batch, whatever its size.
     ``known_new``: the caller knows none of these ids is stored (a first pull), so the
-    lookup of existing hashes is skipped. A document repeated in the batch counts once,
-    its last version kept (a platform's page can repeat a record that changed while
-    being paged)."""
+    lookup of existing hashes is skipped. With ``buffer``, new rows are held there to be
+    written with others (see :class:`~ledgerport.storage.bulk.BufferedInserts`). A
+    document repeated in the batch counts once, its last version kept (a platform's
+    page can repeat a record that changed while being paged)."""
     result = BatchResult()
     if not documents:
         return result
@@ -95,6 +97,8 @@ def save_batch(
     ids = list(latest)
     existing: dict[str, str] = {}
     if not known_new:
+        if buffer is not None:
+            buffer.flush()  # held rows must be visible to the lookup
         existing = dict(
             session.execute(
                 select(_rec.record_id, _rec.content_hash).where(
@@ -136,7 +140,9 @@ def save_batch(
             updates.append(row)
             result.changed += 1
             result.changed_ids.append(record_id)
-    if inserts:
+    if buffer is not None:
+        buffer.add(_RECORDS, inserts)
+    elif inserts:
         bulk.insert_rows(session.connection(), _RECORDS, inserts)
     if updates:
         _update_by_key(session, updates)
