@@ -75,7 +75,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     errors.install(app)
 
     authenticated = [Depends(require_api_key)]
-    for module in (companies, connections, integrations, api_keys, settings_routes, pulls, data):
+    # The data routes first: they carry most of the traffic, and the router tries routes
+    # in order (about 1 ms a request when they came last, behind 250 others).
+    for module in (data, companies, connections, integrations, api_keys, settings_routes, pulls):
         app.include_router(module.router, dependencies=authenticated)
     app.include_router(financials.router, dependencies=authenticated)
     app.include_router(validation_routes.router, dependencies=authenticated)

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request
 from pydantic import create_model
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -65,13 +65,16 @@ def _not_pulled(data_type: DataType) -> ConflictError:
     )
 
 
+_COMPANY_EXISTS = select(CompanyRow.id).where(CompanyRow.id == bindparam("id"))
+
+
 def _scope(
     session: Session, company_id: str, connection_id: str | None
 ) -> tuple[uuid.UUID, uuid.UUID | None]:
     """The company, and the connection when the path names one (404 if either is unknown)."""
     if connection_id is None:
         company = parse_id(company_id, "Company")
-        if session.scalar(select(CompanyRow.id).where(CompanyRow.id == company)) is None:
+        if session.execute(_COMPANY_EXISTS, {"id": company}).scalar() is None:
             raise NotFoundError(f"Company {company_id} not found.")
         return company, None
     connection = load_connection(session, company_id, connection_id)

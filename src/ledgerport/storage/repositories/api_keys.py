@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.tokens import hash_api_key, new_api_key
@@ -48,10 +48,11 @@ def find_by_key(session: Session, key: str) -> ApiKeyRow | None:
 
 def key_id(connection: Connection | Session, key: str) -> uuid.UUID | None:
     """The id of the key, if it exists: the per-request check, kept to one column."""
-    found: uuid.UUID | None = connection.execute(
-        select(ApiKeyRow.id).where(ApiKeyRow.key_hash == hash_api_key(key))
-    ).scalar()
+    found: uuid.UUID | None = connection.execute(_KEY_ID, {"hash": hash_api_key(key)}).scalar()
     return found
+
+
+_KEY_ID = select(ApiKeyRow.id).where(ApiKeyRow.key_hash == bindparam("hash"))
 
 
 def delete_by_id(session: Session, key_id: uuid.UUID) -> bool:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, Table, Text, and_, cast, func, select, update
+from sqlalchemy import Select, Table, Text, and_, bindparam, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
@@ -209,13 +209,24 @@ def dataset_total(
     """How many records the scope holds, kept by the pulls that write them, or None if
     the data type was never pulled there: an unfiltered list's ``totalResults`` without
     counting 100,000 rows on every page."""
-    condition = and_(DatasetRow.company_id == company_id, DatasetRow.data_type == data_type)
-    if connection_id is not None:
-        condition = and_(condition, DatasetRow.connection_id == connection_id)
-    pulled, total = session.execute(
-        select(func.count(), func.sum(DatasetRow.record_count)).where(condition)
-    ).one()
+    if connection_id is None:
+        pulled, total = session.execute(
+            _COMPANY_TOTAL, {"company": company_id, "data_type": data_type}
+        ).one()
+    else:
+        pulled, total = session.execute(
+            _CONNECTION_TOTAL,
+            {"company": company_id, "data_type": data_type, "connection": connection_id},
+        ).one()
     return int(total or 0) if pulled else None
+
+
+# Built once: statements run on every page read are not rebuilt per request.
+_COMPANY_TOTAL = select(func.count(), func.sum(DatasetRow.record_count)).where(
+    DatasetRow.company_id == bindparam("company"),
+    DatasetRow.data_type == bindparam("data_type"),
+)
+_CONNECTION_TOTAL = _COMPANY_TOTAL.where(DatasetRow.connection_id == bindparam("connection"))
 
 
 def any_stored(session: Session, connection_id: uuid.UUID, data_type: str) -> bool:
@@ -297,15 +308,18 @@ def page_text(
     found: dict[tuple[Any, str, str], str] = {}
     for (connection_id, data_type), record_ids in groups.items():
         rows = connection.execute(
-            select(_rec.record_id, cast(_rec.data, Text())).where(
-                _rec.connection_id == connection_id,
-                _rec.data_type == data_type,
-                _rec.record_id.in_(record_ids),
-            )
+            _DOCUMENTS, {"connection": connection_id, "data_type": data_type, "ids": record_ids}
         ).all()  # one fetch for the page, not a driver call per row
         for record_id, data in rows:
             found[(connection_id, data_type, record_id)] = data
     return [found[(key[0], key[1], key[2])] for key in keys], total
+
+
+_DOCUMENTS = select(_rec.record_id, cast(_rec.data, Text())).where(
+    _rec.connection_id == bindparam("connection"),
+    _rec.data_type == bindparam("data_type"),
+    _rec.record_id.in_(bindparam("ids", expanding=True)),
+)
 
 
 def one_text(
