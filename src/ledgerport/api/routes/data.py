@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from ledgerport.api.deps import ServicesDep
+from ledgerport.api.deps import ServicesDep, SessionDep
 from ledgerport.api.ids import parse_id
 from ledgerport.api.models.common import ERROR_RESPONSES, PagingInfo
 from ledgerport.api.paging import PageDep, PageRequest, envelope
@@ -29,7 +29,6 @@ from ledgerport.api.routes.connections import load_connection
 from ledgerport.domain.accounting.registry import MODELS, URL_SEGMENTS, queryable_paths
 from ledgerport.domain.enums import DataType
 from ledgerport.errors import ConflictError, NotFoundError
-from ledgerport.services import Services
 from ledgerport.storage.query import FieldKind, JsonDocumentResolver, apply_query
 from ledgerport.storage.repositories import records
 from ledgerport.storage.tables import CompanyRow, RecordRow
@@ -84,30 +83,36 @@ def _scope(
 def _list(
     data_type: DataType,
     request: Request,
-    services: Services,
+    session: Session,
     paging: PageRequest,
     company_id: str,
     connection_id: str | None,
 ) -> Response:
-    with services.sessions() as session:
+    if connection_id is None:
+        company_uuid = parse_id(company_id, "Company")
+        scope_connection = None
+        found, stored = records.company_dataset_total(session, company_uuid, data_type.value)
+        if not found:
+            raise NotFoundError(f"Company {company_id} not found.")
+    else:
         company_uuid, scope_connection = _scope(session, company_id, connection_id)
         stored = records.dataset_total(session, company_uuid, data_type.value, scope_connection)
-        if stored is None:
-            raise _not_pulled(data_type)
-        stmt = apply_query(
-            records.scope(company_uuid, data_type.value, scope_connection),
-            resolver(data_type),
-            paging.query,
-            paging.order_by,
-            default_order=records.page_order(ordered=paging.order_by is not None),
-        )
-        texts, total = records.page_text(
-            session,
-            stmt,
-            offset=paging.offset,
-            limit=paging.page_size,
-            known_total=None if paging.query else stored,
-        )
+    if stored is None:
+        raise _not_pulled(data_type)
+    stmt = apply_query(
+        records.scope(company_uuid, data_type.value, scope_connection),
+        resolver(data_type),
+        paging.query,
+        paging.order_by,
+        default_order=records.page_order(ordered=paging.order_by is not None),
+    )
+    texts, total = records.page_text(
+        session,
+        stmt,
+        offset=paging.offset,
+        limit=paging.page_size,
+        known_total=None if paging.query else stored,
+    )
     results = [orjson.Fragment(text) for text in texts]
     return JSONBytes(envelope(request, paging, results, total))
 
@@ -140,14 +145,14 @@ def _add_routes(data_type: DataType) -> None:
     page_model = create_model(f"{name}Page", __base__=PagingInfo, results=(list[model], ...))  # type: ignore[valid-type]
 
     async def list_company(
-        companyId: str, request: Request, services: ServicesDep, paging: PageDep
+        companyId: str, request: Request, session: SessionDep, paging: PageDep
     ) -> Response:
-        return _list(data_type, request, services, paging, companyId, None)
+        return _list(data_type, request, session, paging, companyId, None)
 
     async def list_connection(
-        companyId: str, connectionId: str, request: Request, services: ServicesDep, paging: PageDep
+        companyId: str, connectionId: str, request: Request, session: SessionDep, paging: PageDep
     ) -> Response:
-        return _list(data_type, request, services, paging, companyId, connectionId)
+        return _list(data_type, request, session, paging, companyId, connectionId)
 
     async def get_company(companyId: str, recordId: str, services: ServicesDep) -> Response:
         return _get(data_type, services, companyId, recordId, None)

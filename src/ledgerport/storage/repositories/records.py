@@ -23,7 +23,7 @@ from ledgerport.domain.dates import to_codat
 from ledgerport.storage import bulk
 from ledgerport.storage.indexed_fields import extract, paths_for
 from ledgerport.storage.repositories import totals
-from ledgerport.storage.tables import DatasetRow, RecordRow
+from ledgerport.storage.tables import CompanyRow, DatasetRow, RecordRow
 
 _RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
 _rec = _RECORDS.c
@@ -221,12 +221,30 @@ def dataset_total(
     return int(total or 0) if pulled else None
 
 
+def company_dataset_total(
+    session: Session, company_id: uuid.UUID, data_type: str
+) -> tuple[bool, int | None]:
+    """Whether the company exists, and :func:`dataset_total` for it: one statement for
+    the two checks every company-wide page read makes."""
+    row = session.execute(_COMPANY_AND_TOTAL, {"company": company_id, "data_type": data_type})
+    found = row.one_or_none()
+    if found is None:
+        return False, None
+    _, pulled, total = found
+    return True, (int(total or 0) if pulled else None)
+
+
 # Built once: statements run on every page read are not rebuilt per request.
 _COMPANY_TOTAL = select(func.count(), func.sum(DatasetRow.record_count)).where(
     DatasetRow.company_id == bindparam("company"),
     DatasetRow.data_type == bindparam("data_type"),
 )
 _CONNECTION_TOTAL = _COMPANY_TOTAL.where(DatasetRow.connection_id == bindparam("connection"))
+_COMPANY_AND_TOTAL = select(
+    CompanyRow.id,
+    _COMPANY_TOTAL.with_only_columns(func.count()).scalar_subquery(),
+    _COMPANY_TOTAL.with_only_columns(func.sum(DatasetRow.record_count)).scalar_subquery(),
+).where(CompanyRow.id == bindparam("company"))
 
 
 def any_stored(session: Session, connection_id: uuid.UUID, data_type: str) -> bool:
