@@ -91,12 +91,16 @@ def _list(
     if connection_id is None:
         company_uuid = parse_id(company_id, "Company")
         scope_connection = None
-        found, stored = records.company_dataset_total(session, company_uuid, data_type.value)
-        if not found:
+        datasets = records.company_datasets(session, company_uuid, data_type.value)
+        if not datasets.found:
             raise NotFoundError(f"Company {company_id} not found.")
+        stored = datasets.total if datasets.pulled else None
+        # Nearly always one connection holds the type: its keys are just record ids.
+        single = datasets.connections[0] if len(datasets.connections) == 1 else None
     else:
         company_uuid, scope_connection = _scope(session, company_id, connection_id)
         stored = records.dataset_total(session, company_uuid, data_type.value, scope_connection)
+        single = scope_connection
     if stored is None:
         raise _not_pulled(data_type)
     stmt = apply_query(
@@ -112,6 +116,7 @@ def _list(
         offset=paging.offset,
         limit=paging.page_size,
         known_total=None if paging.query else stored,
+        only=None if single is None else (single, data_type.value),
     )
     results = [orjson.Fragment(text) for text in texts]
     return JSONBytes(envelope(request, paging, results, total))

@@ -221,17 +221,32 @@ def dataset_total(
     return int(total or 0) if pulled else None
 
 
-def company_dataset_total(
-    session: Session, company_id: uuid.UUID, data_type: str
-) -> tuple[bool, int | None]:
-    """Whether the company exists, and :func:`dataset_total` for it: one statement for
-    the two checks every company-wide page read makes."""
-    row = session.execute(_COMPANY_AND_TOTAL, {"company": company_id, "data_type": data_type})
-    found = row.one_or_none()
-    if found is None:
-        return False, None
-    _, pulled, total = found
-    return True, (int(total or 0) if pulled else None)
+@dataclass(frozen=True)
+class CompanyDatasets:
+    """What a company-wide page read needs to know before it reads: whether the company
+    exists, whether the data type was pulled for it, on which connections, and how many
+    records they hold."""
+
+    found: bool
+    connections: tuple[uuid.UUID, ...] = ()
+    total: int = 0
+
+    @property
+    def pulled(self) -> bool:
+        return bool(self.connections)
+
+
+def company_datasets(session: Session, company_id: uuid.UUID, data_type: str) -> CompanyDatasets:
+    """One statement for the checks every company-wide page read makes."""
+    rows = session.execute(_COMPANY_DATASETS, {"company": company_id, "data_type": data_type}).all()
+    if not rows:
+        return CompanyDatasets(found=False)
+    pulled = [(connection, count) for _, connection, count in rows if connection is not None]
+    return CompanyDatasets(
+        found=True,
+        connections=tuple(connection for connection, _ in pulled),
+        total=sum(count for _, count in pulled),
+    )
 
 
 # Built once: statements run on every page read are not rebuilt per request.
@@ -240,11 +255,17 @@ _COMPANY_TOTAL = select(func.count(), func.sum(DatasetRow.record_count)).where(
     DatasetRow.data_type == bindparam("data_type"),
 )
 _CONNECTION_TOTAL = _COMPANY_TOTAL.where(DatasetRow.connection_id == bindparam("connection"))
-_COMPANY_AND_TOTAL = select(
-    CompanyRow.id,
-    _COMPANY_TOTAL.with_only_columns(func.count()).scalar_subquery(),
-    _COMPANY_TOTAL.with_only_columns(func.sum(DatasetRow.record_count)).scalar_subquery(),
-).where(CompanyRow.id == bindparam("company"))
+_COMPANY_DATASETS = (
+    select(CompanyRow.id, DatasetRow.connection_id, DatasetRow.record_count)
+    .outerjoin(
+        DatasetRow,
+        and_(
+            DatasetRow.company_id == CompanyRow.id,
+            DatasetRow.data_type == bindparam("data_type"),
+        ),
+    )
+    .where(CompanyRow.id == bindparam("company"))
+)
 
 
 def any_stored(session: Session, connection_id: uuid.UUID, data_type: str) -> bool:
@@ -300,17 +321,32 @@ def page_text(
     offset: int,
     limit: int,
     known_total: int | None = None,
+    only: tuple[uuid.UUID, str] | None = None,
 ) -> tuple[list[str], int]:
     """The documents of one page as stored JSON text, and the filtered total (counted,
     unless the caller knows it: see :func:`dataset_total`).
 
     Two steps: the page's keys (filtered, ordered, offset: a sort of small rows, often
     answered from an index alone), then those rows' documents by primary key. Sorting
-    whole documents to keep 100 of them costs far more than sorting their keys."""
+    whole documents to keep 100 of them costs far more than sorting their keys. When
+    the caller knows every row comes from one (connection, data type), ``only``, the
+    keys are just the record ids."""
     total = known_total if known_total is not None else totals.total(session, filtered)
     if offset >= total:
         return [], total
     connection = session.connection()
+    if only is not None:
+        ids = list(
+            connection.execute(
+                filtered.with_only_columns(_rec.record_id).offset(offset).limit(limit)
+            ).scalars()
+        )
+        documents: dict[str, str] = dict(
+            connection.execute(
+                _DOCUMENTS, {"connection": only[0], "data_type": only[1], "ids": ids}
+            ).all()
+        )
+        return [documents[record_id] for record_id in ids], total
     keys = connection.execute(
         filtered.with_only_columns(_rec.connection_id, _rec.data_type, _rec.record_id)
         .offset(offset)
