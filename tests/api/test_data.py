@@ -11,13 +11,12 @@ from fastapi.testclient import TestClient
 
 from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.services import Services
-from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import records
 from ledgerport.storage.types import utcnow
 from tests.api.test_auth import assert_codat_error
 from tests.conformance.codat_schema import errors
 from tests.domain.accounting import factories
 from tests.factories import platform
+from tests.factories.records import pulled
 
 
 def _invoice(n: int, customer: str, status: str, total: str) -> dict:
@@ -34,25 +33,7 @@ def _invoice(n: int, customer: str, status: str, total: str) -> dict:
 
 def _pull(services: Services, company, data_type: str, docs: list[dict], when=None):
     """What the pull engine does with a batch: save it and mark the data set pulled."""
-    connection = company.connections[0]
-    now = when or utcnow()
-    with transaction(services.sessions) as session:
-        result = records.save_batch(
-            session,
-            company_id=company.id,
-            connection_id=connection.id,
-            data_type=data_type,
-            documents=docs,
-            now=now,
-        )
-        records.mark_dataset(
-            session,
-            company_id=company.id,
-            connection_id=connection.id,
-            data_type=data_type,
-            now=now,
-        )
-    return result
+    return pulled(services, company, data_type, docs, when=when)
 
 
 def _company(services: Services):
@@ -171,22 +152,7 @@ def test_unfiltered_totals_come_from_the_pull_and_agree_with_a_count(
     _pull(services, company, "invoices", first)
     second = [_invoice(n, "Beta Bikes", "Paid", "20") for n in range(3)]
     connection = company.connections[1]
-    with transaction(services.sessions) as session:
-        records.save_batch(
-            session,
-            company_id=company.id,
-            connection_id=connection.id,
-            data_type="invoices",
-            documents=second,
-            now=utcnow(),
-        )
-        records.mark_dataset(
-            session,
-            company_id=company.id,
-            connection_id=connection.id,
-            data_type="invoices",
-            now=utcnow(),
-        )
+    pulled(services, company, "invoices", second, connection_id=connection.id)
     base = f"/companies/{company.id}/data/invoices"
     counted = client.get(base, params={"query": "id!=none", "pageSize": 2}).json()
     unfiltered = client.get(base, params={"pageSize": 2}).json()

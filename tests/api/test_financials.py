@@ -11,13 +11,11 @@ from fastapi.testclient import TestClient
 
 from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.services import Services
-from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import records
-from ledgerport.storage.types import utcnow
 from tests.api.test_auth import assert_codat_error
 from tests.conformance.codat_schema import errors
 from tests.factories import ledger as f
 from tests.factories import platform
+from tests.factories.records import pulled
 
 STATEMENTS = ("balanceSheet", "profitAndLoss", "cashFlowStatement")
 SCHEMAS = {
@@ -29,24 +27,7 @@ SCHEMAS = {
 
 def store(services: Services, company: Any, data_type: str, docs: list[dict[str, Any]]) -> None:
     """What a completed pull leaves: the documents saved and the data set marked."""
-    connection = company.connections[0]
-    now = utcnow()
-    with transaction(services.sessions) as session:
-        records.save_batch(
-            session,
-            company_id=company.id,
-            connection_id=connection.id,
-            data_type=data_type,
-            documents=docs,
-            now=now,
-        )
-        records.mark_dataset(
-            session,
-            company_id=company.id,
-            connection_id=connection.id,
-            data_type=data_type,
-            now=now,
-        )
+    pulled(services, company, data_type, docs)
 
 
 def company_with_ledger(services: Services, **info: Any) -> Any:
