@@ -26,8 +26,8 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 async def request_session(services: ServicesDep) -> AsyncIterator[Session]:
-    """One session for the request: the key check and a read route share its
-    connection (one checkout and one transaction instead of two)."""
+    """One session for the request, for the key check and the routes that read through
+    it (the data lists); closed when the response is done."""
     with services.sessions() as session:
         yield session
 
@@ -72,10 +72,15 @@ async def require_api_key(
     if not authorization:
         raise UnauthorizedError(_UNAUTHORIZED)
     connection = session.connection()
-    for candidate in _candidate_keys(authorization):
-        key_id = api_keys.key_id(connection, candidate)
-        if key_id is not None:
-            return key_id
+    try:
+        for candidate in _candidate_keys(authorization):
+            key_id = api_keys.key_id(connection, candidate)
+            if key_id is not None:
+                return key_id
+    finally:
+        # Give the connection back at once: most routes open their own transaction,
+        # and a connection held for the whole request would halve the pool.
+        session.rollback()
     raise UnauthorizedError(_UNAUTHORIZED)
 
 
