@@ -28,7 +28,9 @@ def test_lists_the_seed_platforms(client: TestClient) -> None:
 
 def test_features_are_honest(client: TestClient) -> None:
     # Only what a connector actually reads is claimed: every data type the sandbox's
-    # books generate; nothing else, and nothing on the platforms without readers.
+    # books generate, and the files on its invoices and bills (customers, suppliers and
+    # direct costs have the routes, but the sandbox keeps no files on them); nothing
+    # else, and nothing on the platforms without readers.
     sandbox = {
         "company", "chartOfAccounts", "taxRates", "trackingCategories", "paymentMethods",
         "journals", "items", "customers", "suppliers", "bankAccounts", "invoices",
@@ -43,7 +45,12 @@ def test_features_are_honest(client: TestClient) -> None:
             for f in dt["supportedFeatures"]
             if f["featureState"] != "NotImplemented"
         }
-        expected = {(dt, "Get") for dt in sandbox} if key == "mqjo" else set()
+        expected: set[tuple[str, str]] = set()
+        if key == "mqjo":
+            files = ("GetAttachments", "GetAttachment", "DownloadAttachment")
+            expected = {(dt, "Get") for dt in sandbox}
+            expected |= {(dt, kind) for dt in ("invoices", "bills") for kind in files}
+            expected |= {("invoices", "GetAsPdf")}
         assert claimed == expected, key
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from ledgerport.connectors.spec import Connector
+from ledgerport.domain.accounting.attachments import ATTACHMENT_PARENTS
 from ledgerport.domain.dates import to_codat
 from ledgerport.domain.enums import DataType, FeatureType, SourceType
 from ledgerport.domain.links import company_link_url, connection_link_url
@@ -80,9 +81,18 @@ def logo_url(services: Services, key: str) -> str:
 def integration(services: Services, connector: Connector) -> dict[str, Any]:
     features = []
     for data_type in DataType:
+        kinds = [FeatureType.GET, FeatureType.POST, FeatureType.PUT, FeatureType.DELETE]
+        if data_type in ATTACHMENT_PARENTS:  # the routes exist: say whether they work
+            kinds += [
+                FeatureType.GET_ATTACHMENTS,
+                FeatureType.GET_ATTACHMENT,
+                FeatureType.DOWNLOAD_ATTACHMENT,
+            ]
+        if data_type is DataType.INVOICES:
+            kinds.append(FeatureType.GET_AS_PDF)
         supported = [
             {"featureType": ft.value, "featureState": connector.feature_state(data_type, ft).value}
-            for ft in (FeatureType.GET, FeatureType.POST, FeatureType.PUT, FeatureType.DELETE)
+            for ft in kinds
         ]
         features.append({"dataType": data_type.value, "supportedFeatures": supported})
     return {

@@ -21,6 +21,16 @@ from ledgerport.domain.enums import DataType, FeatureState, FeatureType, SourceT
 _ID_NAMESPACE = uuid.UUID("5b0c1f2e-7d4a-4c39-9a51-6f1d2c3b4a50")
 
 
+_ATTACHMENT_READS = frozenset(
+    {
+        FeatureType.GET_ATTACHMENTS,
+        FeatureType.GET_ATTACHMENT,
+        FeatureType.DOWNLOAD_ATTACHMENT,
+        FeatureType.GET_AS_PDF,
+    }
+)
+
+
 @dataclass(frozen=True)
 class NoAuth:
     """The platform needs nothing from the company (the sandbox)."""
@@ -172,8 +182,13 @@ class Connector:
 
     def feature_state(self, data_type: DataType, feature: FeatureType) -> FeatureState:
         stream = self.stream(data_type)
-        if feature is FeatureType.GET and stream is not None and self.reader is not None:
-            return stream.state
+        if stream is not None and self.reader is not None:
+            if feature is FeatureType.GET:
+                return stream.state
+            # Files are pulled with the records of a stream that declares them, and
+            # served from the store: reading them works exactly when the stream does.
+            if stream.attachments and feature in _ATTACHMENT_READS:
+                return stream.state
         for support in self.supports:
             if support.data_type is data_type and feature in support.features:
                 return support.state

@@ -26,7 +26,7 @@ from ledgerport.api.models.common import ERROR_RESPONSES
 from ledgerport.api.responses import JSONBytes
 from ledgerport.api.routes.companies import load_company
 from ledgerport.api.routes.connections import load_connection
-from ledgerport.domain.accounting.attachments import Attachment
+from ledgerport.domain.accounting.attachments import ATTACHMENT_PARENTS, Attachment
 from ledgerport.domain.accounting.registry import URL_SEGMENTS
 from ledgerport.domain.enums import DataType
 from ledgerport.errors import ConflictError, NotFoundError
@@ -57,9 +57,8 @@ PARENTS: tuple[Parent, ...] = (
     Parent(DataType.INVOICES, "invoiceId", "invoice", "invoice"),
     Parent(DataType.SUPPLIERS, "supplierId", "supplier", "supplier"),
 )
-"""Exactly the parents the Accounting spec has attachment reads for. (Purchase orders,
-credit notes, bill credit notes and journal entries have none there: Codat only uploads
-to some of them.)"""
+"""How each of ``ATTACHMENT_PARENTS`` names its id and operations, as the spec does."""
+assert {parent.data_type for parent in PARENTS} == ATTACHMENT_PARENTS
 
 
 def _not_pulled(data_type: DataType) -> ConflictError:

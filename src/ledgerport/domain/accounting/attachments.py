@@ -9,6 +9,21 @@ from __future__ import annotations
 
 from ledgerport.domain.accounting.fields import DateTime, Omittable
 from ledgerport.domain.accounting.metadata import ModifiedDates
+from ledgerport.domain.enums import DataType
+
+ATTACHMENT_PARENTS = frozenset(
+    {
+        DataType.BILLS,
+        DataType.CUSTOMERS,
+        DataType.DIRECT_COSTS,
+        DataType.DIRECT_INCOMES,
+        DataType.INVOICES,
+        DataType.SUPPLIERS,
+    }
+)
+"""The data types Codat's Accounting API serves attachment reads on (list, get,
+download). Purchase orders, credit notes, bill credit notes and journal entries have
+none there: Codat only uploads to some of them."""
 
 
 class Attachment(ModifiedDates):
