@@ -381,3 +381,31 @@ def test_a_first_pull_survives_a_record_repeated_across_pages(world: dict[str, A
     assert done.audit["created"] == 5
     assert done.audit["changed"] == 1  # i1, seen again on page 2
     assert stored(world)["i1"]["totalAmount"] == 777
+
+
+def test_a_connectors_declared_limits_pace_its_pulls(world: dict[str, Any]) -> None:
+    """A connector that declares 2 calls a minute gets them, and no more, across pulls
+    of the same connection: the engine builds the budget from the declaration."""
+    from dataclasses import replace
+
+    from ledgerport.connectors.spec import RateLimit
+
+    clock = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    limited = replace(_connector(world["fake"]), rate_limits=(RateLimit(2, 60),))
+    world["services"].connectors._by_key["tstx"] = limited
+    world["engine"] = Engine(world["services"], sleep=sleep, clock=lambda: clock[0])
+    first = pull(world)  # 3 pages: the third call waits for the minute to pass
+    assert first.status == PullStatus.COMPLETE
+    assert (first.audit["calls"], slept) == (3, [60.0])
+    second = pull(world)  # incremental, one call: the window (60 s back) has room
+    assert (second.audit["calls"], slept) == (1, [60.0])
+    third = pull(world)  # same connection, same budget: two calls in this minute already
+    assert third.status == PullStatus.COMPLETE
+    assert slept == [60.0, 60.0]
+    assert third.audit["waits_seconds"] == 60.0

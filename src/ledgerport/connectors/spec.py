@@ -32,6 +32,20 @@ _ATTACHMENT_READS = frozenset(
 
 
 @dataclass(frozen=True)
+class RateLimit:
+    """A limit the platform documents: ``calls`` per ``per_seconds`` for one connection
+    (Xero: 60 a minute and 5,000 a day per organisation). The engine keeps every pull of
+    a connection inside all of its connector's limits, and pauses on a 429 as told."""
+
+    calls: int
+    per_seconds: float
+
+    def __post_init__(self) -> None:
+        if self.calls < 1 or self.per_seconds <= 0:
+            raise ValueError("a limit needs at least one call over a positive period")
+
+
+@dataclass(frozen=True)
 class NoAuth:
     """The platform needs nothing from the company (the sandbox)."""
 
@@ -168,6 +182,8 @@ class Connector:
     # How long the platform keeps a grant that is not used: past it, the connection is
     # Deauthorized and needs a new Link URL (Xero about 60 days, QuickBooks 100).
     authorization_lifetime: timedelta | None = None
+    # What the platform allows one connection (see RateLimit); none: no known limit.
+    rate_limits: tuple[RateLimit, ...] = ()
 
     @property
     def integration_id(self) -> uuid.UUID:

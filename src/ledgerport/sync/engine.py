@@ -192,6 +192,10 @@ class Engine:
                 connection_info=connection.connection_info or {},
             )
         )
+        if connector.rate_limits:  # one budget per connection, shared by its pulls
+            self.budgets.setdefault(
+                connection.id, CallBudget(connector.rate_limits, clock=self.clock)
+            )
         now = utcnow()
         since = self._since(session, connection, stream, now)
         audit.mode, audit.since = ("incremental", to_codat(since)) if since else ("full", None)

@@ -18,19 +18,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
+from ledgerport.connectors.spec import RateLimit
 
-@dataclass(frozen=True)
-class Limit:
-    """``calls`` per ``per_seconds``, e.g. Limit(60, 60) for 60 a minute."""
-
-    calls: int
-    per_seconds: float
-
-    def __post_init__(self) -> None:
-        if self.calls < 1 or self.per_seconds <= 0:
-            raise ValueError("a limit needs at least one call over a positive period")
+Limit = RateLimit
+"""A connector's declared limit (``connectors.spec.RateLimit``), under its old name."""
 
 
 class SlidingWindow:

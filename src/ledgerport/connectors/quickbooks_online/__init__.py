@@ -3,7 +3,7 @@ OAuth land with the real-connectors work (every data type NotImplemented until t
 
 from datetime import timedelta
 
-from ledgerport.connectors.spec import Branding, Connector, OAuth2
+from ledgerport.connectors.spec import Branding, Connector, OAuth2, RateLimit
 from ledgerport.domain.enums import SourceType
 
 CONNECTOR = Connector(
@@ -16,6 +16,7 @@ CONNECTOR = Connector(
         scopes=("com.intuit.quickbooks.accounting",),
         rotates_refresh_token=True,
     ),
+    rate_limits=(RateLimit(500, 60),),
     authorization_lifetime=timedelta(days=100),
     branding=Branding(colour="#2ca01c", initials="QB"),
 )

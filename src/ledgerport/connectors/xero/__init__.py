@@ -4,7 +4,7 @@ data type is reported as NotImplemented and Link says so."""
 
 from datetime import timedelta
 
-from ledgerport.connectors.spec import Branding, Connector, OAuth2
+from ledgerport.connectors.spec import Branding, Connector, OAuth2, RateLimit
 from ledgerport.domain.enums import SourceType
 
 CONNECTOR = Connector(
@@ -23,6 +23,7 @@ CONNECTOR = Connector(
         ),
         rotates_refresh_token=True,
     ),
+    rate_limits=(RateLimit(60, 60), RateLimit(5_000, 86_400)),
     authorization_lifetime=timedelta(days=60),
     branding=Branding(colour="#13b5ea", initials="X"),
 )
