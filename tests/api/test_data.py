@@ -162,3 +162,33 @@ def test_unfiltered_totals_come_from_the_pull_and_agree_with_a_count(
     assert client.get(scoped).json()["totalResults"] == 3
     last = client.get(base, params={"page": 4, "pageSize": 2}).json()
     assert (len(last["results"]), last["totalResults"]) == (2, 8)
+
+
+def test_a_bank_accounts_transactions_at_codats_path(client: TestClient, services) -> None:
+    """``/connections/{id}/data/bankAccounts/{accountId}/bankTransactions`` (where Codat
+    and its Accounting SDK read them) lists that account's transactions only."""
+    company = _company(services)
+    connection = company.connections[0]
+    pulled(
+        services,
+        company,
+        "bankAccounts",
+        [{"id": account, "accountName": account, "metadata": {}} for account in ("cur", "sav")],
+    )
+    transactions = [
+        {"id": f"t{n}", "accountId": "cur" if n % 3 else "sav", "amount": n, "metadata": {}}
+        for n in range(10)
+    ]
+    pulled(services, company, "bankTransactions", transactions)
+    base = f"/companies/{company.id}/connections/{connection.id}/data/bankAccounts"
+    page = client.get(f"{base}/cur/bankTransactions", params={"pageSize": 4}).json()
+    expected = sorted(t["id"] for t in transactions if t["accountId"] == "cur")
+    assert page["totalResults"] == len(expected) == 6
+    everything = client.get(f"{base}/cur/bankTransactions", params={"pageSize": 100}).json()
+    assert sorted(r["id"] for r in everything["results"]) == expected
+    assert len(page["results"]) == 4
+    assert "next" in page["_links"]
+    queried = client.get(f"{base}/sav/bankTransactions", params={"query": "amount>3"}).json()
+    assert sorted(r["id"] for r in queried["results"]) == ["t6", "t9"]
+    body = assert_codat_error(client.get(f"{base}/nope/bankTransactions"), 404)
+    assert "nope" in body["error"]

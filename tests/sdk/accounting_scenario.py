@@ -61,6 +61,17 @@ def main() -> None:
     seen["customers"] = len(page_all(sdk.customers.list, {**company, "query": "status=Active"}))
     seen["accounts"] = len(page_all(sdk.accounts.list, {**company, "query": "type=Income"}))
     seen["payments"] = len(page_all(sdk.payments.list, {**company, "query": "totalAmount>0"}))
+    on_connection = {**company, "connection_id": connection_id}
+    accounts = page_all(sdk.bank_accounts.list, on_connection)
+    seen["bank_transactions"] = {
+        account.id: len(
+            page_all(
+                sdk.bank_account_transactions.list,
+                {**on_connection, "account_id": account.id},
+            )
+        )
+        for account in accounts
+    }
 
     invoice = sdk.invoices.get(request={**company, "invoice_id": by_customer[0].id})
     assert invoice is not None

@@ -33,7 +33,16 @@ ACCOUNTING_PYTHON = Path(
     os.environ.get("LEDGERPORT_ACCOUNTING_PYTHON", ROOT / ".venv-accounting" / "bin" / "python")
 )
 SCENARIO = Path(__file__).with_name("accounting_scenario.py")
-PULLED = ("invoices", "bills", "suppliers", "customers", "chartOfAccounts", "payments")
+PULLED = (
+    "invoices",
+    "bills",
+    "suppliers",
+    "customers",
+    "chartOfAccounts",
+    "payments",
+    "bankAccounts",
+    "bankTransactions",
+)
 
 
 def accounting_python() -> Path:
@@ -131,6 +140,10 @@ def test_accounting_sdk_reads_the_linked_sandbox(
         assert seen["customers"] == total("customers", "status=Active") > 0
         assert seen["accounts"] == total("accounts", "type=Income") > 0
         assert seen["payments"] == total("payments", "totalAmount>0") > 0
+        by_account = seen["bank_transactions"]
+        assert by_account  # the sandbox has bank accounts...
+        for account_id, count in by_account.items():  # ...each with its own transactions
+            assert count == total("bankTransactions", f"accountId={account_id}") > 0
         ours = api.get(
             f"{base}/invoices",
             params={

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -203,9 +203,10 @@ class Engine:
             audit.next_since = to_codat(pull.requested - LOOKBACK)
         content = hashlib.blake2b(digest_size=16)
         seen: set[str] = set()
-        # How many records the last pull left: the yardstick for this one's progress.
+        # How many records the last pull left: the yardstick for this one's progress,
+        # and none at all means a first pull (every record written is new).
         expected = records.dataset_count(session, connection.id, stream.data_type.value)
-        first_pull = not records.any_stored(session, connection.id, stream.data_type.value)
+        first_pull = not expected
         buffer = bulk.BufferedInserts(session.connection())
         guard = PageGuard()
         params: dict[str, str] | None = stream.paginator.first()
@@ -254,7 +255,7 @@ class Engine:
                     stream,
                     connection,
                     saved,
-                    {str(doc["id"]) for doc in documents if _flagged_deleted(doc)},
+                    {str(doc["id"]) for doc in documents if records.is_deleted(doc)},
                     now,
                     audit,
                     buffer,
@@ -395,12 +396,8 @@ class Engine:
                     self.sleep(wait)
                     wait = budget.reserve()
             audit.calls += 1
-            called = time.perf_counter()
             try:
-                try:
-                    return call()
-                finally:
-                    audit.source_seconds += time.perf_counter() - called
+                return _timed(call, audit)
             except AuthorizationLostError as lost:
                 raise PullFailedError(PullStatus.AUTH_ERROR, str(lost)) from lost
             except TransientError as error:
@@ -427,9 +424,13 @@ class Engine:
                 raise PullFailedError(PullStatus.FETCH_ERROR, str(fatal)) from fatal
 
 
-def _flagged_deleted(document: Mapping[str, Any]) -> bool:
-    metadata = document.get("metadata")
-    return isinstance(metadata, Mapping) and metadata.get("isDeleted") is True
+def _timed(call: Callable[[], _T], audit: Audit) -> _T:
+    """The call, its time (answer or error) counted as time spent on the platform."""
+    started = time.perf_counter()
+    try:
+        return call()
+    finally:
+        audit.source_seconds += time.perf_counter() - started
 
 
 def _new_file(source: SourceAttachment) -> attachments.NewFile:

@@ -29,7 +29,14 @@ from ledgerport.api.routes.connections import load_connection
 from ledgerport.domain.accounting.registry import MODELS, URL_SEGMENTS, queryable_paths
 from ledgerport.domain.enums import DataType
 from ledgerport.errors import ConflictError, NotFoundError
-from ledgerport.storage.query import FieldKind, JsonDocumentResolver, apply_query
+from ledgerport.storage.query import (
+    Clause,
+    FieldKind,
+    JsonDocumentResolver,
+    Operator,
+    apply_query,
+    compile_filter,
+)
 from ledgerport.storage.repositories import records
 from ledgerport.storage.tables import CompanyRow, RecordRow
 from ledgerport.storage.tables.records import INDEXED_TEXT
@@ -87,7 +94,10 @@ def _list(
     paging: PageRequest,
     company_id: str,
     connection_id: str | None,
+    within: Clause | None = None,
 ) -> Response:
+    """One page of a data type's records. ``within`` narrows the list the way a path
+    does (a bank account's transactions), compiled like any query clause."""
     if connection_id is None:
         company_uuid = parse_id(company_id, "Company")
         scope_connection = None
@@ -99,12 +109,16 @@ def _list(
         single = datasets.connections[0] if len(datasets.connections) == 1 else None
     else:
         company_uuid, scope_connection = _scope(session, company_id, connection_id)
-        stored = records.dataset_total(session, company_uuid, data_type.value, scope_connection)
+        assert scope_connection is not None
+        stored = records.dataset_count(session, scope_connection, data_type.value)
         single = scope_connection
     if stored is None:
         raise _not_pulled(data_type)
+    scope = records.scope(company_uuid, data_type.value, scope_connection)
+    if within is not None:
+        scope = scope.where(compile_filter(within, resolver(data_type)))
     stmt = apply_query(
-        records.scope(company_uuid, data_type.value, scope_connection),
+        scope,
         resolver(data_type),
         paging.query,
         paging.order_by,
@@ -115,7 +129,7 @@ def _list(
         stmt,
         offset=paging.offset,
         limit=paging.page_size,
-        known_total=None if paging.query else stored,
+        known_total=None if paging.query or within is not None else stored,
         only=None if single is None else (single, data_type.value),
     )
     results = [orjson.Fragment(text) for text in texts]
@@ -142,12 +156,17 @@ def _get(
     return JSONBytes(orjson.Fragment(text))
 
 
+PAGE_MODELS: dict[DataType, type[PagingInfo]] = {}
+"""Each data type's page model, made once (so OpenAPI has one schema per name)."""
+
+
 def _add_routes(data_type: DataType) -> None:
     segment = URL_SEGMENTS[data_type]
     model = MODELS[data_type]
     name = model.__name__
 
     page_model = create_model(f"{name}Page", __base__=PagingInfo, results=(list[model], ...))  # type: ignore[valid-type]
+    PAGE_MODELS[data_type] = page_model
 
     async def list_company(
         companyId: str, request: Request, session: SessionDep, paging: PageDep
@@ -237,3 +256,39 @@ async def get_company_info(companyId: str, services: ServicesDep) -> Response:
     if not texts:
         raise NotFoundError("The platform returned no company information.")
     return JSONBytes(orjson.Fragment(texts[0]))
+
+
+@router.get(
+    "/companies/{companyId}/connections/{connectionId}/data/bankAccounts/{accountId}"
+    "/bankTransactions",
+    response_class=JSONBytes,
+    response_model=PAGE_MODELS[DataType.BANK_TRANSACTIONS],
+    operation_id="list-bank-account-transactions",
+    summary="List bank account transactions",
+)
+async def list_bank_account_transactions(
+    companyId: str,
+    connectionId: str,
+    accountId: str,
+    request: Request,
+    session: SessionDep,
+    paging: PageDep,
+) -> Response:
+    """Where Codat serves bank transactions: one account's, on one connection (each
+    record carries its ``accountId``). An account the pulled bank accounts do not have
+    is a 404; with bank accounts never pulled, the list is simply what is stored."""
+    connection = load_connection(session, companyId, connectionId)
+    accounts = DataType.BANK_ACCOUNTS.value
+    if records.dataset_count(session, connection.id, accounts) is not None and (
+        records.one_text(session, connection.company_id, accounts, accountId, connection.id) is None
+    ):
+        raise NotFoundError(f"Bank account {accountId} not found.")
+    return _list(
+        DataType.BANK_TRANSACTIONS,
+        request,
+        session,
+        paging,
+        companyId,
+        connectionId,
+        within=Clause(("accountId",), Operator.EQ, accountId),
+    )

@@ -127,7 +127,7 @@ def save_batch(
             "company_id": company_id,
             "content_hash": digest,
             "modified_date": now,
-            "is_deleted": _deleted(document),
+            "is_deleted": is_deleted(document),
             **extract(data_type, document),
         }
         if known is None:
@@ -149,7 +149,8 @@ def save_batch(
     return result
 
 
-def _deleted(document: Mapping[str, Any]) -> bool:
+def is_deleted(document: Mapping[str, Any]) -> bool:
+    """Whether a Codat-shaped document says the platform deleted it."""
     metadata = document.get("metadata")
     return isinstance(metadata, Mapping) and metadata.get("isDeleted") is True
 
@@ -203,24 +204,6 @@ def has_dataset(
     return session.scalar(select(DatasetRow.data_type).where(condition).limit(1)) is not None
 
 
-def dataset_total(
-    session: Session, company_id: uuid.UUID, data_type: str, connection_id: uuid.UUID | None = None
-) -> int | None:
-    """How many records the scope holds, kept by the pulls that write them, or None if
-    the data type was never pulled there: an unfiltered list's ``totalResults`` without
-    counting 100,000 rows on every page."""
-    if connection_id is None:
-        pulled, total = session.execute(
-            _COMPANY_TOTAL, {"company": company_id, "data_type": data_type}
-        ).one()
-    else:
-        pulled, total = session.execute(
-            _CONNECTION_TOTAL,
-            {"company": company_id, "data_type": data_type, "connection": connection_id},
-        ).one()
-    return int(total or 0) if pulled else None
-
-
 @dataclass(frozen=True)
 class CompanyDatasets:
     """What a company-wide page read needs to know before it reads: whether the company
@@ -249,12 +232,7 @@ def company_datasets(session: Session, company_id: uuid.UUID, data_type: str) ->
     )
 
 
-# Built once: statements run on every page read are not rebuilt per request.
-_COMPANY_TOTAL = select(func.count(), func.sum(DatasetRow.record_count)).where(
-    DatasetRow.company_id == bindparam("company"),
-    DatasetRow.data_type == bindparam("data_type"),
-)
-_CONNECTION_TOTAL = _COMPANY_TOTAL.where(DatasetRow.connection_id == bindparam("connection"))
+# Built once: run on every company-wide page read, not rebuilt per request.
 _COMPANY_DATASETS = (
     select(CompanyRow.id, DatasetRow.connection_id, DatasetRow.record_count)
     .outerjoin(
@@ -268,20 +246,10 @@ _COMPANY_DATASETS = (
 )
 
 
-def any_stored(session: Session, connection_id: uuid.UUID, data_type: str) -> bool:
-    """Whether the connection has any record of this type (a first pull has none)."""
-    return (
-        session.scalar(
-            select(_rec.record_id)
-            .where(_rec.connection_id == connection_id, _rec.data_type == data_type)
-            .limit(1)
-        )
-        is not None
-    )
-
-
 def dataset_count(session: Session, connection_id: uuid.UUID, data_type: str) -> int | None:
-    """How many records the connection's last pull of this type left, if any."""
+    """How many records the connection holds of this type, as its last pull counted them,
+    or None if the type was never pulled there (a connection-scoped list's 409, and
+    its unfiltered ``totalResults`` without counting every row)."""
     row = session.get(DatasetRow, (connection_id, data_type))
     return row.record_count if row is not None else None
 
@@ -324,7 +292,7 @@ def page_text(
     only: tuple[uuid.UUID, str] | None = None,
 ) -> tuple[list[str], int]:
     """The documents of one page as stored JSON text, and the filtered total (counted,
-    unless the caller knows it: see :func:`dataset_total`).
+    unless the caller knows it: see :func:`dataset_count`).
 
     Two steps: the page's keys (filtered, ordered, offset: a sort of small rows, often
     answered from an index alone), then those rows' documents by primary key. Sorting

@@ -124,40 +124,38 @@ def _backfill() -> None:
         *(sa.column(name, sa.Numeric()) for name in _NUMBERS),
     )
     bind = op.get_bind()
-    rows = bind.execute(
-        sa.select(records.c.connection_id, records.c.data_type, records.c.record_id)
-    ).all()
     key = sa.and_(
         records.c.connection_id == sa.bindparam("k_connection"),
         records.c.data_type == sa.bindparam("k_type"),
         records.c.record_id == sa.bindparam("k_record"),
     )
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        params = []
-        for connection_id, data_type, record_id in chunk:
-            data = bind.execute(
-                sa.select(records.c.data).where(
-                    records.c.connection_id == connection_id,
-                    records.c.data_type == data_type,
-                    records.c.record_id == record_id,
-                )
-            ).scalar_one()
-            params.append(
+    fill = (
+        records.update()
+        .where(key)
+        .values({name: sa.bindparam(f"v_{name}") for name in (*_TEXT, *_DATES, *_NUMBERS)})
+    )
+    order = (records.c.connection_id, records.c.data_type, records.c.record_id)
+    after: tuple[object, ...] | None = None
+    while True:  # 1,000 documents at a time, in key order (keyset paging)
+        stmt = sa.select(*order, records.c.data).order_by(*order).limit(1000)
+        if after is not None:
+            stmt = stmt.where(sa.tuple_(*order) > sa.tuple_(*(sa.literal(v) for v in after)))
+        chunk = bind.execute(stmt).all()
+        if not chunk:
+            return
+        bind.execute(
+            fill,
+            [
                 {
                     "k_connection": connection_id,
                     "k_type": data_type,
                     "k_record": record_id,
                     **{f"v_{k}": v for k, v in extract(data_type, data).items()},
                 }
-            )
-        if params:
-            bind.execute(
-                records.update()
-                .where(key)
-                .values({name: sa.bindparam(f"v_{name}") for name in (*_TEXT, *_DATES, *_NUMBERS)}),
-                params,
-            )
+                for connection_id, data_type, record_id, data in chunk
+            ],
+        )
+        after = tuple(chunk[-1][:3])
 
 
 def downgrade() -> None:
