@@ -37,15 +37,15 @@ from typing import Any
 import orjson
 import psycopg
 
+from common import linked_company
 from ledgerport.config import Settings
 from ledgerport.connectors.spec import ReaderContext
-from ledgerport.domain.enums import ConnectionStatus, DataType
-from ledgerport.domain.tokens import new_nonce
+from ledgerport.domain.enums import DataType
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.migrate import upgrade
 from ledgerport.storage.repositories import pulls
-from ledgerport.storage.tables import AttachmentRow, CompanyRow, ConnectionRow, RecordRow
+from ledgerport.storage.tables import AttachmentRow, ConnectionRow, RecordRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync.engine import Engine
 
@@ -80,30 +80,11 @@ class RssSampler:
 
 
 def linked_sandbox(services: Services, invoices: int) -> ConnectionRow:
-    now = utcnow()
-    company = CompanyRow(
-        id=uuid.uuid4(),
-        name="Bench pull company",
-        description=None,
-        tags={},
-        products=[],
-        created=now,
-        link_nonce=new_nonce(),
-    )
-    connection = ConnectionRow(
-        id=uuid.uuid4(),
-        platform_key="mqjo",
-        status=ConnectionStatus.LINKED.value,
-        created=now,
-        link_nonce=new_nonce(),
-        link_issued_at=now,
-        errors=[],
+    return linked_company(
+        services.sessions,
+        "Bench pull company",
         connection_info={"sandbox": {"invoices": invoices, "customers": max(50, invoices // 50)}},
     )
-    company.connections = [connection]
-    with transaction(services.sessions) as session:
-        session.add(company)
-    return connection
 
 
 Tables = dict[str, tuple[list[dict[str, Any]], list[str]]]
@@ -131,29 +112,12 @@ def plain_insert(url: str, tables: Tables) -> float:
     services = Services.build(Settings(database_url=url, data_dir=Path(tempfile.mkdtemp())))
     # The same company and connection ids: the foreign keys hold.
     sample = tables["records"][0][0]
-    now = utcnow()
-    with transaction(services.sessions) as session:
-        company = CompanyRow(
-            id=sample["company_id"],
-            name="Plain insert",
-            description=None,
-            tags={},
-            products=[],
-            created=now,
-            link_nonce=new_nonce(),
-        )
-        company.connections = [
-            ConnectionRow(
-                id=sample["connection_id"],
-                platform_key="mqjo",
-                status=ConnectionStatus.LINKED.value,
-                created=now,
-                link_nonce=new_nonce(),
-                link_issued_at=now,
-                errors=[],
-            )
-        ]
-        session.add(company)
+    linked_company(
+        services.sessions,
+        "Plain insert",
+        company_id=sample["company_id"],
+        connection_id=sample["connection_id"],
+    )
     dialect = services.engine.dialect.name
     # Timed: turning each row into what the driver takes (the document to JSON text,
     # ids and dates to their stored forms) and writing them all in one transaction.
