@@ -76,6 +76,8 @@ def compile_order(terms: Sequence[OrderTerm], resolver: FieldResolver) -> list[C
             )
         if field.kind is FieldKind.STRING:  # the indexed copy is folded: sort the original
             expr: ColumnElement[Any] = CodePointOrder(field.expr)
+        elif field.kind is FieldKind.BOOLEAN:  # the copy has no "missing": sort the original
+            expr = field.expr
         else:
             expr = field.indexed if field.indexed is not None else field.expr
         order.append((expr.desc() if term.descending else expr.asc()).nulls_last())
@@ -159,7 +161,11 @@ def _compare(field: ResolvedField, op: Operator, value: Value) -> ColumnElement[
 def _indexed_answers(field: ResolvedField, op: Operator, value: Value) -> bool:
     """Whether the indexed copy gives the same answer as the document. Text copies are
     folded and cut off: fine for ``=``/``!=`` on a value that fits (a longer stored value
-    is NULL there, and differs from it either way), not for ``~``."""
+    is NULL there, and differs from it either way), not for ``~``. A boolean copy says
+    only whether the value is ``true`` (missing and ``false`` are both false there), so
+    it answers ``= true`` and ``!= true`` (``metadata.isDeleted!=true``), not ``false``."""
+    if field.kind is FieldKind.BOOLEAN:
+        return value is True
     if field.kind is not FieldKind.STRING:
         return True
     return op is not Operator.CONTAINS and len(str(value)) <= field.indexed_text

@@ -192,8 +192,10 @@ class ResolvedField:
     kind: FieldKind
     wrap: Callable[[ColumnElement[bool]], ColumnElement[bool]] | None = None
     # A column holding a copy of the same value, indexed: for STRING the ASCII-folded
-    # text when at most ``indexed_text`` characters long (else NULL). The compiler uses
-    # it wherever the answer is the same, so the database can seek instead of scanning.
+    # text when at most ``indexed_text`` characters long (else NULL); for BOOLEAN a
+    # non-null flag, true exactly when the value is true. The compiler uses it wherever
+    # the answer is the same, so the database can seek (or read a narrow column)
+    # instead of extracting JSON.
     indexed: ColumnElement[Any] | None = None
     indexed_text: int = 0
 

@@ -256,9 +256,14 @@ def dataset_count(session: Session, connection_id: uuid.UUID, data_type: str) ->
 
 def indexed_columns(data_type: str) -> dict[str, Any]:
     """JSON path → the column holding an indexed copy of it, for this data type's
-    query resolver: the ``f_*`` slots, and ``modifiedDate`` (kept to the millisecond in
-    both places, see :func:`to_milliseconds`)."""
-    columns: dict[str, Any] = {"modifiedDate": _rec.modified_date}
+    query resolver: the ``f_*`` slots, ``modifiedDate`` (kept to the millisecond in both
+    places, see :func:`to_milliseconds`) and ``metadata.isDeleted`` (true/false only:
+    see ``storage/query/compile.py``)."""
+    columns: dict[str, Any] = {
+        "modifiedDate": _rec.modified_date,
+        # Every client filters on it (``metadata.isDeleted!=true``): the row's own flag.
+        "metadata.isDeleted": _rec.is_deleted,
+    }
     for path, slot in paths_for(data_type).items():
         columns[path] = _rec[slot.column]
     return columns
