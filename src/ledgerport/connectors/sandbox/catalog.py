@@ -161,7 +161,6 @@ ZERO = TaxRateDef("tax-z", "Z", "Zero rated", 0)
 EXEMPT = TaxRateDef("tax-e", "E", "Exempt", 0)
 NO_VAT = TaxRateDef("tax-n", "N", "No VAT", 0)
 TAX_RATES: tuple[TaxRateDef, ...] = (STANDARD, REDUCED, ZERO, EXEMPT, NO_VAT)
-TAX_BY_ID = {rate.id: rate for rate in TAX_RATES}
 
 
 def vat(net: int, rate: TaxRateDef) -> int:
@@ -248,7 +247,6 @@ DIRECT_DEBIT = PaymentMethodDef("pm-dd", "Direct Debit", "Other")
 CHEQUE = PaymentMethodDef("pm-cheque", "Cheque", "Check")
 CASH = PaymentMethodDef("pm-cash", "Cash", "Cash", status="Archived")
 PAYMENT_METHODS: tuple[PaymentMethodDef, ...] = (BACS, CARD, DIRECT_DEBIT, CHEQUE, CASH)
-PAYMENT_METHOD_BY_ID = {method.id: method for method in PAYMENT_METHODS}
 
 
 @dataclass(frozen=True)
@@ -271,7 +269,6 @@ JOURNALS: tuple[JournalDef, ...] = (
     PAYMENTS_JOURNAL,
     GENERAL_JOURNAL,
 )
-JOURNAL_BY_ID = {journal.id: journal for journal in JOURNALS}
 
 
 @dataclass(frozen=True)

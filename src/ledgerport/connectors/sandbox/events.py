@@ -186,16 +186,14 @@ class IssueCredit:
             return
         first = doc.lines[0]
         net = max(100, first.sub * self.percent // 100)
-        line = Line(
-            description=f"Credit: {first.description}",
-            unit=net,
-            quantity=1,
-            sub=net,
-            tax=c.vat(net, first.tax_rate),
-            account=first.account,
-            tax_rate=first.tax_rate,
-            item=first.item,
-            tracking=first.tracking,
+        line = Line.priced(
+            f"Credit: {first.description}",
+            net,
+            1,
+            first.account,
+            first.tax_rate,
+            first.item,
+            first.tracking,
         )
         sales = doc.data_type == "invoices"
         data_type = "creditNotes" if sales else "billCreditNotes"

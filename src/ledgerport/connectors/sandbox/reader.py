@@ -41,11 +41,17 @@ class SandboxReader:
         except ValueError as invalid:  # reported by the first fetch, as a failed pull
             self.problem = str(invalid)
         self._positions: dict[tuple[str, datetime | None], list[int]] = {}
+        self._books: Books | None = None
 
     def books(self) -> Books:
-        if self.size is None:
-            raise FatalError(f"The sandbox connection's settings are invalid: {self.problem}")
-        return books(self.seed, self.size, self.as_of)
+        """The pull's books, kept for the pull: the shared cache may drop them while it
+        runs (another big company built meanwhile), and building them again for each
+        page would cost seconds a page."""
+        if self._books is None:
+            if self.size is None:
+                raise FatalError(f"The sandbox connection's settings are invalid: {self.problem}")
+            self._books = books(self.seed, self.size, self.as_of)
+        return self._books
 
     def fetch(
         self, stream: ReadStream, params: Mapping[str, str], since: datetime | None

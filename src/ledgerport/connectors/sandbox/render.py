@@ -52,7 +52,6 @@ from ledgerport.domain.accounting import (
 
 GBP = "GBP"
 NOT_DELETED = {"isDeleted": False}
-BANK_REF = {"id": c.ACCOUNT_BY_CODE[c.BANK].id, "name": c.ACCOUNT_BY_CODE[c.BANK].name}
 
 
 def codat(model: type[BaseModel], doc: dict[str, Any]) -> dict[str, Any]:
@@ -69,8 +68,19 @@ def account_ref(code: str) -> dict[str, str]:
     return {"id": account.id, "name": account.name}
 
 
+BANK_REF = account_ref(c.BANK)
+
+
 def tax_ref(rate: c.TaxRateDef) -> dict[str, Any]:
     return {"id": rate.id, "name": rate.name, "effectiveTaxRate": rate.rate}
+
+
+def customer_ref(party: Party) -> dict[str, str]:
+    return {"id": party.id, "companyName": party.name}
+
+
+def supplier_ref(party: Party) -> dict[str, str]:
+    return {"id": party.id, "supplierName": party.name}
 
 
 class Renderer:
@@ -85,6 +95,10 @@ class Renderer:
         platforms give them."""
         moment = self.company.moment(day * 24)
         return moment.replace(tzinfo=None)
+
+    def day_of(self, t: int) -> datetime:
+        """The business date of hour ``t`` (a payment's date, a statement line's)."""
+        return self.day(t // 24)
 
     def moment(self, t: int) -> datetime:
         return self.company.moment(t)
@@ -160,7 +174,7 @@ class Renderer:
     def _allocations(self, allocations: Iterable[Allocation]) -> list[dict[str, Any]]:
         rendered = []
         for a in allocations:
-            on = self.day(a.t // 24)
+            on = self.day_of(a.t)
             payment: dict[str, Any] = {
                 "id": a.payment_id,
                 "note": a.note,
@@ -208,8 +222,8 @@ class Renderer:
             "metadata": NOT_DELETED,
         }
 
-    def _paid_on(self, doc: Document, status: str) -> datetime | None:
-        return self.day(doc.allocations[-1].t // 24) if status == "Paid" else None
+    def _last_allocated(self, doc: Document) -> datetime | None:
+        return self.day_of(doc.allocations[-1].t) if doc.allocations else None
 
     def invoice(self, doc: Document) -> dict[str, Any]:
         status = self._status(doc, "Submitted")
@@ -218,9 +232,9 @@ class Renderer:
             self._document(doc)
             | {
                 "invoiceNumber": doc.number,
-                "customerRef": {"id": doc.party.id, "companyName": doc.party.name},
+                "customerRef": customer_ref(doc.party),
                 "dueDate": self.day(doc.due_day),
-                "paidOnDate": self._paid_on(doc, status),
+                "paidOnDate": self._last_allocated(doc) if status == "Paid" else None,
                 "totalDiscount": 0,
                 "totalTaxAmount": money(doc.tax),
                 "totalAmount": money(doc.total),
@@ -235,7 +249,7 @@ class Renderer:
             self._document(doc)
             | {
                 "reference": doc.number,
-                "supplierRef": {"id": doc.party.id, "supplierName": doc.party.name},
+                "supplierRef": supplier_ref(doc.party),
                 "dueDate": self.day(doc.due_day),
                 "taxAmount": money(doc.tax),
                 "totalAmount": money(doc.total),
@@ -252,7 +266,7 @@ class Renderer:
             "discountPercentage": 0,
             "remainingCredit": money(doc.due),
             "status": self._status(doc, "Submitted"),
-            "allocatedOnDate": self.day(doc.allocations[-1].t // 24) if doc.allocations else None,
+            "allocatedOnDate": self._last_allocated(doc),
         }
 
     def credit_note(self, doc: Document) -> dict[str, Any]:
@@ -261,7 +275,7 @@ class Renderer:
             self._credit(doc)
             | {
                 "creditNoteNumber": doc.number,
-                "customerRef": {"id": doc.party.id, "companyName": doc.party.name},
+                "customerRef": customer_ref(doc.party),
             },
         )
 
@@ -271,12 +285,12 @@ class Renderer:
             self._credit(doc)
             | {
                 "billCreditNoteNumber": doc.number,
-                "supplierRef": {"id": doc.party.id, "supplierName": doc.party.name},
+                "supplierRef": supplier_ref(doc.party),
             },
         )
 
     def _payment(self, payment: Payment) -> dict[str, Any]:
-        on = self.day(payment.t // 24)
+        on = self.day_of(payment.t)
         doc: dict[str, Any] = {
             "id": payment.id,
             "totalAmount": money(payment.total),
@@ -306,15 +320,17 @@ class Renderer:
         return doc
 
     def payment(self, payment: Payment) -> dict[str, Any]:
-        party = {"id": payment.party.id, "companyName": payment.party.name}
-        return codat(PaymentModel, self._payment(payment) | {"customerRef": party})
+        return codat(
+            PaymentModel, self._payment(payment) | {"customerRef": customer_ref(payment.party)}
+        )
 
     def bill_payment(self, payment: Payment) -> dict[str, Any]:
-        party = {"id": payment.party.id, "supplierName": payment.party.name}
-        return codat(BillPayment, self._payment(payment) | {"supplierRef": party})
+        return codat(
+            BillPayment, self._payment(payment) | {"supplierRef": supplier_ref(payment.party)}
+        )
 
     def direct_cost(self, cost: DirectCost) -> dict[str, Any]:
-        on = self.day(cost.t // 24)
+        on = self.day_of(cost.t)
         lines = [self._line(line) for line in cost.lines]
         for line in lines:
             line.pop("tracking", None)  # a direct cost's tracking has another shape
@@ -356,7 +372,7 @@ class Renderer:
         doc = {
             "id": line.id,
             "accountId": c.ACCOUNT_BY_CODE[c.BANK].id,
-            "clearedOnDate": self.day(line.t // 24),
+            "clearedOnDate": self.day_of(line.t),
             "description": line.description,
             "counterparty": line.counterparty,
             "reference": line.reference,

@@ -118,7 +118,7 @@ def _zipf(count: int, exponent: float) -> list[float]:
 
 class _Generator:
     def __init__(self, seed: str, size: Size, company: Company) -> None:
-        self.seed, self.size, self.company = seed, size, company
+        self.size, self.company = size, company
         self.key = f"{seed}|{size.key}"
         master = random.Random(self.key)
         company.name = f"{master.choice(c.FIRST_WORDS)} Electrical Services Ltd"
@@ -333,19 +333,9 @@ class _Generator:
         for item in rng.choices(c.ITEMS, cum_weights=_ITEM_CUM, k=rng.choice((1, 1, 1, 2, 2, 3))):
             quantity = rng.randint(*item.quantity)
             unit = item.price if rng.random() < 0.85 else item.price * rng.randint(85, 115) // 100
-            sub = unit * quantity
+            tracking = (item.department, customer.region)
             lines.append(
-                Line(
-                    description=item.name,
-                    unit=unit,
-                    quantity=quantity,
-                    sub=sub,
-                    tax=c.vat(sub, c.STANDARD),
-                    account=item.account,
-                    tax_rate=c.STANDARD,
-                    item=item.id,
-                    tracking=(item.department, customer.region),
-                )
+                Line.priced(item.name, unit, quantity, item.account, c.STANDARD, item.id, tracking)
             )
         draft = rng.random() < 0.12
         hour = rng.randint(8, 17)
@@ -362,31 +352,22 @@ class _Generator:
             for item in rng.sample(c.MATERIAL_ITEMS, rng.choice((1, 1, 2, 3))):
                 cost = item.cost or 0
                 quantity = rng.randint(item.quantity[0], item.quantity[1] * 2)
+                tracking = (item.department,)
                 lines.append(
-                    Line(
-                        description=item.name,
-                        unit=cost,
-                        quantity=quantity,
-                        sub=cost * quantity,
-                        tax=c.vat(cost * quantity, c.STANDARD),
-                        account=c.MATERIALS,
-                        tax_rate=c.STANDARD,
-                        item=item.id,
-                        tracking=(item.department,),
+                    Line.priced(
+                        item.name, cost, quantity, c.MATERIALS, c.STANDARD, item.id, tracking
                     )
                 )
         else:
             when = self.company.date(day)
             net = rng.randint(*kind.net)
             lines.append(
-                Line(
-                    description=f"{kind.description}, {_MONTHS[when.month - 1]} {when.year}",
-                    unit=net,
-                    quantity=1,
-                    sub=net,
-                    tax=c.vat(net, kind.tax),
-                    account=kind.account,
-                    tax_rate=kind.tax,
+                Line.priced(
+                    f"{kind.description}, {_MONTHS[when.month - 1]} {when.year}",
+                    net,
+                    1,
+                    kind.account,
+                    kind.tax,
                     tracking=(kind.department,) if kind.department else (),
                 )
             )
@@ -405,6 +386,6 @@ class _Generator:
             c.DIRECT_COST_KINDS, cum_weights=_DIRECT_CUM
         )[0]
         net = rng.randint(low, high)
-        line = Line(description, net, 1, net, c.vat(net, rate), account, rate)
+        line = Line.priced(description, net, 1, account, rate)
         merchant = rng.choice(_MERCHANTS[description])
         return SpendDirect(day * 24 + rng.randint(7, 19), line, merchant)

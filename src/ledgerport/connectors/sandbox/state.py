@@ -60,6 +60,23 @@ class Line:
     def total(self) -> int:
         return self.sub + self.tax
 
+    @classmethod
+    def priced(
+        cls,
+        description: str,
+        unit: int,
+        quantity: int,
+        account: str,
+        tax_rate: c.TaxRateDef,
+        item: str | None = None,
+        tracking: tuple[str, ...] = (),
+    ) -> Line:
+        """A line at ``unit`` pence each, its VAT worked out on the net as every
+        document's is (:func:`~ledgerport.connectors.sandbox.catalog.vat`)."""
+        sub = unit * quantity
+        tax = c.vat(sub, tax_rate)
+        return cls(description, unit, quantity, sub, tax, account, tax_rate, item, tracking)
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -409,12 +426,9 @@ class Company:
         if not paid:
             return None
         receipt = paid[0][0].data_type == "invoices"
-        data_type = "payments" if receipt else "billPayments"
-        prefix = "pay" if receipt else "bpy"
         total = sum(amount for _, amount in paid)
-        payment = Payment(
-            data_type=data_type,
-            id=f"{prefix}-{self.next_number(data_type):05d}",
+        payment = self._add_payment(
+            receipt,
             party=party,
             t=t,
             total=total,
@@ -426,7 +440,6 @@ class Company:
             reference=", ".join(doc.number for doc, _ in paid),
             note=None,
         )
-        (self.payments if receipt else self.bill_payments).append(payment)
         for doc, amount in paid:
             doc.allocations.append(Allocation(payment.id, total, t, amount, cash=True))
             doc.modified = t
@@ -437,7 +450,7 @@ class Company:
             t,
             journal,
             f"{'Receipt from' if receipt else 'Payment to'} {party.name}",
-            (payment.id, data_type),
+            (payment.id, payment.data_type),
             (JournalLine(c.BANK, sign * total), JournalLine(control, -sign * total, party.name)),
         )
         kind = "Credit" if receipt else ("DirectDebit" if method is c.DIRECT_DEBIT else "Debit")
@@ -459,11 +472,8 @@ class Company:
         if amount <= 0 or credit.void or target.void or target.draft:
             return None
         receipt = target.data_type == "invoices"
-        data_type = "payments" if receipt else "billPayments"
-        prefix = "pay" if receipt else "bpy"
-        payment = Payment(
-            data_type=data_type,
-            id=f"{prefix}-{self.next_number(data_type):05d}",
+        payment = self._add_payment(
+            receipt,
             party=target.party,
             t=t,
             total=0,
@@ -480,13 +490,42 @@ class Company:
             reference=f"{credit.number} to {target.number}",
             note="Credit note applied",
         )
-        (self.payments if receipt else self.bill_payments).append(payment)
         note = f"Credit note {credit.number}"
         target.allocations.append(Allocation(payment.id, 0, t, amount, cash=False, note=note))
         credit.allocations.append(
             Allocation(payment.id, 0, t, amount, cash=False, note=f"Applied to {target.number}")
         )
         target.modified = credit.modified = t
+        return payment
+
+    def _add_payment(
+        self,
+        receipt: bool,
+        *,
+        party: Party,
+        t: int,
+        total: int,
+        method: c.PaymentMethodDef | None,
+        lines: tuple[PaymentLine, ...],
+        reference: str | None,
+        note: str | None,
+    ) -> Payment:
+        """A customer's payment (``receipt``) or ours to a supplier, numbered in its own
+        series and added to its list."""
+        data_type = "payments" if receipt else "billPayments"
+        prefix = "pay" if receipt else "bpy"
+        payment = Payment(
+            data_type=data_type,
+            id=f"{prefix}-{self.next_number(data_type):05d}",
+            party=party,
+            t=t,
+            total=total,
+            method=method,
+            lines=lines,
+            reference=reference,
+            note=note,
+        )
+        (self.payments if receipt else self.bill_payments).append(payment)
         return payment
 
     def use_open_credits(self, doc: Document, t: int) -> None:
