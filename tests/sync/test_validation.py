@@ -23,6 +23,7 @@ from ledgerport.domain.quality import reports as report_rules
 from ledgerport.domain.quality.documents import INVOICE
 from ledgerport.services import Services
 from ledgerport.storage.db import make_engine, make_sessionmaker, transaction
+from ledgerport.storage.repositories import ledger as ledger_repo
 from ledgerport.storage.repositories import pulls
 from ledgerport.storage.tables import PullOperationRow
 from ledgerport.storage.types import utcnow
@@ -82,7 +83,8 @@ def world(database_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
 
 
 def pull(world: dict[str, Any], data_type: DataType) -> PullOperationRow:
-    services, company = world["services"], world["company"]
+    services: Services = world["services"]
+    company = world["company"]
     with transaction(services.sessions) as session:
         row, _ = pulls.queue(
             session, company.id, company.connections[0].id, data_type.value, utcnow()
@@ -245,3 +247,23 @@ def test_payments_and_types_without_checks(world: dict[str, Any]) -> None:
     nothing = validate(world, "customers")
     assert nothing["summary"]["checks"] == []
     assert (nothing["errors"], nothing["warnings"]) == ([], [])
+
+
+def test_each_data_set_is_read_once(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The invoices' own check and the debtors control check share one pass over them,
+    and the ledger built for one check serves the rest."""
+    company, services = world["company"], world["services"]
+    store(services, company, "chartOfAccounts", f.chart())
+    store(services, company, "journalEntries", f.trading_year())
+    store(services, company, "invoices", f.trading_year_documents()["invoices"])
+    reads: list[str] = []
+    documents = ledger_repo.documents
+
+    def counted(*args: Any) -> Iterator[dict[str, Any]]:
+        reads.append(args[2])
+        yield from documents(*args)
+
+    monkeypatch.setattr(ledger_repo, "documents", counted)
+    found = validate(world, "invoices")
+    assert found["summary"]["checks"] == ["invoices totals and status", "debtors control"]
+    assert sorted(reads) == ["chartOfAccounts", "invoices", "journalEntries"]

@@ -5,8 +5,9 @@ pull's audit as Codat's ``{errors, warnings}`` (plus a summary).
 Checks read the whole data set, not only what the pull changed: the result describes
 the data a reader now gets. Cross-type checks (the trial balance against the chart,
 control accounts against open documents, the statements adding up) run when every
-type they need has been pulled. Each check runs in its own read-only session, and one
-that crashes becomes a warning: validation never fails a pull.
+type they need has been pulled. The checks share one read-only session, each in its own
+transaction (so a check whose query fails cannot poison the next), and one that
+crashes becomes a warning: validation never fails a pull.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -48,27 +49,34 @@ class _Context:
     present: set[str]
     findings: Findings
     today: date
-    cache: dict[str, Any] = field(default_factory=dict)
+    # What one check read and the next needs, so no data set is read twice.
+    built: Ledger | None = None
+    # data type -> (its documents' open amount, whether any is in a foreign currency)
+    open_totals: dict[str, tuple[Decimal, bool]] = field(default_factory=dict)
 
-    def documents(self, data_type: str) -> Any:
+    def documents(self, data_type: str) -> Iterator[dict[str, Any]]:
         return ledger_repo.documents(self.session, self.company_id, data_type, self.connection_id)
 
     def ledger(self) -> Ledger:
-        if "ledger" not in self.cache:
-            self.cache["ledger"] = ledger_repo.load_ledger(
-                self.session, self.company_id, self.connection_id
-            )
-        ledger: Ledger = self.cache["ledger"]
-        return ledger
+        if self.built is None:
+            self.built = ledger_repo.load_ledger(self.session, self.company_id, self.connection_id)
+        return self.built
 
 
 Check = Callable[[_Context], None]
 
 
 def _document_check(ctx: _Context) -> None:
+    """Each document adds up; what is open is summed in the same pass, for the control
+    check after this one."""
     kind = documents.KINDS[ctx.data_type]
+    total, foreign = ZERO, False
     for doc in ctx.documents(ctx.data_type):
         ctx.findings.extend(documents.check_document(doc, kind))
+        amount, in_foreign = documents.open_amount(doc, kind)
+        total += amount
+        foreign = foreign or in_foreign
+    ctx.open_totals[ctx.data_type] = (total, foreign)
 
 
 def _payment_check(ctx: _Context) -> None:
@@ -91,7 +99,7 @@ def _journal_check(ctx: _Context) -> None:
             ledger.add_entry(doc)
     ctx.findings.extend(trial.findings())
     if ledger is not None:
-        ctx.cache["ledger"] = ledger
+        ctx.built = ledger
 
 
 def _accounts_check(ctx: _Context) -> None:
@@ -112,13 +120,25 @@ def _open_total(ctx: _Context, data_types: tuple[str, str]) -> Decimal | None:
     for data_type, sign in zip(data_types, (1, -1), strict=True):
         if data_type not in ctx.present:
             continue
-        kind = documents.KINDS[data_type]
-        for doc in ctx.documents(data_type):
-            amount, foreign = documents.open_amount(doc, kind)
-            if foreign:
-                return None
-            total += sign * amount
+        if data_type not in ctx.open_totals:
+            ctx.open_totals[data_type] = _open(ctx, data_type)
+        amount, foreign = ctx.open_totals[data_type]
+        if foreign:
+            return None
+        total += sign * amount
     return total
+
+
+def _open(ctx: _Context, data_type: str) -> tuple[Decimal, bool]:
+    """One data set's open amount, read up to its first foreign-currency document."""
+    kind = documents.KINDS[data_type]
+    total = ZERO
+    for doc in ctx.documents(data_type):
+        amount, foreign = documents.open_amount(doc, kind)
+        if foreign:
+            return total, True
+        total += amount
+    return total, False
 
 
 def _control_check(kind: str, data_types: tuple[str, str]) -> Check:
@@ -169,32 +189,22 @@ def validate(
             present = {
                 t for t in _ALL if records.has_dataset(session, company_id, t, connection_id)
             }
-        cache: dict[str, Any] = {}
-        for name, check in plan(data_type, present):
-            try:
-                with sessions() as session:
-                    check(
-                        _Context(
-                            session,
-                            company_id,
-                            connection_id,
+            ctx = _Context(session, company_id, connection_id, data_type, present, findings, today)
+            for name, check in plan(data_type, present):
+                try:
+                    check(ctx)
+                    ran.append(name)
+                except Exception as exc:
+                    log.exception("validation check %r failed for %s", name, data_type)
+                    findings.add(
+                        CHECK_FAILED.finding(
                             data_type,
-                            present,
-                            findings,
-                            today,
-                            cache,
+                            f"The '{name}' check failed ({type(exc).__name__}: "
+                            f"{str(exc)[:200]}) and was skipped.",
                         )
                     )
-                ran.append(name)
-            except Exception as exc:
-                log.exception("validation check %r failed for %s", name, data_type)
-                findings.add(
-                    CHECK_FAILED.finding(
-                        data_type,
-                        f"The '{name}' check failed ({type(exc).__name__}: {str(exc)[:200]}) "
-                        "and was skipped.",
-                    )
-                )
+                finally:
+                    session.rollback()
     except Exception as exc:  # the store itself failed us: still never fail the pull
         log.exception("validation of %s failed", data_type)
         findings.add(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
 from ledgerport.api.deps import ServicesDep
@@ -62,22 +62,29 @@ StartMonth = Annotated[
 ]
 
 
-def _report(
-    statement: Statement,
-    services: Services,
-    company_id: str,
-    period_length: int,
-    periods_to_compare: int,
-    start_month: str | None,
-) -> Response:
+def _report_request(
+    periodLength: PeriodLength,
+    periodsToCompare: PeriodsToCompare,
+    startMonth: StartMonth = None,
+) -> ReportRequest:
+    """The three statements' shared parameters, checked before anything is read (a bad
+    ``startMonth`` is a 400 even for an unknown company)."""
     try:
-        request = ReportRequest(
-            period_length,
-            periods_to_compare,
-            parse_start_month(start_month) if start_month else None,
+        return ReportRequest(
+            periodLength,
+            periodsToCompare,
+            parse_start_month(startMonth) if startMonth else None,
         )
     except ReportRequestError as invalid:
         raise BadRequestError(str(invalid)) from None
+
+
+ReportRequestDep = Annotated[ReportRequest, Depends(_report_request)]
+
+
+def _report(
+    statement: Statement, services: Services, company_id: str, request: ReportRequest
+) -> Response:
     with services.sessions() as session:
         company = load_company(session, company_id)
         for data_type in (DataType.CHART_OF_ACCOUNTS, DataType.JOURNAL_ENTRIES):
@@ -99,16 +106,10 @@ def _report(
     operation_id="get-balance-sheet",
     summary="Get balance sheet",
 )
-def get_balance_sheet(
-    companyId: str,
-    services: ServicesDep,
-    periodLength: PeriodLength,
-    periodsToCompare: PeriodsToCompare,
-    startMonth: StartMonth = None,
-) -> Response:
+def get_balance_sheet(companyId: str, services: ServicesDep, request: ReportRequestDep) -> Response:
     """Assets, liabilities and equity at the end of each period; equity includes the
     profit not yet closed to it, so net assets equal equity."""
-    return _report(balance_sheet, services, companyId, periodLength, periodsToCompare, startMonth)
+    return _report(balance_sheet, services, companyId, request)
 
 
 @router.get(
@@ -119,14 +120,10 @@ def get_balance_sheet(
     summary="Get profit and loss",
 )
 def get_profit_and_loss(
-    companyId: str,
-    services: ServicesDep,
-    periodLength: PeriodLength,
-    periodsToCompare: PeriodsToCompare,
-    startMonth: StartMonth = None,
+    companyId: str, services: ServicesDep, request: ReportRequestDep
 ) -> Response:
     """Income and expenses within each period, on the accrual basis."""
-    return _report(profit_and_loss, services, companyId, periodLength, periodsToCompare, startMonth)
+    return _report(profit_and_loss, services, companyId, request)
 
 
 @router.get(
@@ -137,14 +134,8 @@ def get_profit_and_loss(
     summary="Get cash flow statement",
 )
 def get_cash_flow_statement(
-    companyId: str,
-    services: ServicesDep,
-    periodLength: PeriodLength,
-    periodsToCompare: PeriodsToCompare,
-    startMonth: StartMonth = None,
+    companyId: str, services: ServicesDep, request: ReportRequestDep
 ) -> Response:
     """Cash received and paid in each period (direct method): every bank-account
     movement, attributed to the accounts on the other side of its journal entry."""
-    return _report(
-        cash_flow_statement, services, companyId, periodLength, periodsToCompare, startMonth
-    )
+    return _report(cash_flow_statement, services, companyId, request)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ledgerport.domain.quality.findings import Finding, Rule, Severity
 from ledgerport.domain.reports.amounts import ZERO, agree, money, month_of, to_decimal
-from ledgerport.domain.reports.ledger import Ledger, LedgerAccount, normalise
+from ledgerport.domain.reports.ledger import Ledger, LedgerAccount
 
 ENTRY_BALANCES = Rule(
     "accounting-journalentry-030",
@@ -137,8 +137,7 @@ def control_accounts(ledger: Ledger, kind: str) -> list[LedgerAccount]:
     return [
         a
         for a in ledger.accounts.values()
-        if a.type == wanted
-        and any(m in normalise(a.name) or m in normalise(".".join(a.groups)) for m in markers)
+        if a.type == wanted and any(a.mentions(m) for m in markers)
     ]
 
 

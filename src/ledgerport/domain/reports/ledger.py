@@ -102,6 +102,11 @@ class LedgerAccount:
             type=str(doc.get("type") or "Unknown"),
         )
 
+    def mentions(self, marker: str) -> bool:
+        """Whether the name or the category groups hold ``marker`` (a :func:`normalise`d
+        word): how accounts Codat's documents never point at are recognised."""
+        return marker in normalise(self.name) or marker in normalise(".".join(self.groups))
+
 
 def _months() -> defaultdict[Month, Decimal]:
     return defaultdict(lambda: ZERO)

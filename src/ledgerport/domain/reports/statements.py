@@ -183,11 +183,7 @@ def _net_profit(
 
 
 def _find(accounts: list[LedgerAccount], marker: str) -> LedgerAccount | None:
-    matches = [
-        a
-        for a in accounts
-        if marker in normalise(a.name) or marker in normalise(".".join(a.groups))
-    ]
+    matches = [a for a in accounts if a.mentions(marker)]
     return min(matches, key=lambda a: (a.nominal_code, a.id)) if matches else None
 
 

@@ -16,16 +16,22 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Select, Text, cast
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.enums import DataType
 from ledgerport.domain.reports import UNKNOWN_CURRENCY, Ledger, StatementOptions
 from ledgerport.domain.reports.amounts import month_from_date, month_of
+from ledgerport.storage.repositories import records
 from ledgerport.storage.tables import RecordRow
 
 _rec = RecordRow.__table__.c
 BATCH = 2000
+
+
+def _live(company_id: uuid.UUID, data_type: str, connection_id: uuid.UUID | None) -> Select[Any]:
+    """The API's scope of one type's records, less those deleted at the source."""
+    return records.scope(company_id, data_type, connection_id).where(_rec.is_deleted.is_(False))
 
 
 def documents(
@@ -36,13 +42,7 @@ def documents(
 ) -> Generator[dict[str, Any], None, None]:
     """Every live (not deleted) document of one type, in id order (so "the first 100
     findings" are the same on every run)."""
-    stmt = select(cast(_rec.data, Text())).where(
-        _rec.company_id == company_id,
-        _rec.data_type == data_type,
-        _rec.is_deleted.is_(False),
-    )
-    if connection_id is not None:
-        stmt = stmt.where(_rec.connection_id == connection_id)
+    stmt = _live(company_id, data_type, connection_id).with_only_columns(cast(_rec.data, Text()))
     result = session.execute(
         stmt.order_by(_rec.record_id).execution_options(yield_per=BATCH, stream_results=True)
     )
@@ -77,13 +77,9 @@ def statement_options(
         info = next(infos, None) or {}
     currency = info.get("baseCurrency")
     if not isinstance(currency, str) or not currency:
-        stmt = select(_rec.data["currency"].as_string()).where(
-            _rec.company_id == company_id,
-            _rec.data_type == DataType.CHART_OF_ACCOUNTS.value,
-            _rec.is_deleted.is_(False),
+        stmt = _live(company_id, DataType.CHART_OF_ACCOUNTS.value, connection_id).with_only_columns(
+            _rec.data["currency"].as_string()
         )
-        if connection_id is not None:
-            stmt = stmt.where(_rec.connection_id == connection_id)
         seen = Counter(c for c in session.scalars(stmt) if c)
         currency = seen.most_common(1)[0][0] if seen else UNKNOWN_CURRENCY
     year_start = month_of(info.get("financialYearStartDate"))
