@@ -1,4 +1,4 @@
-"""``Idempotency-Key`` on POST and PATCH, with Codat's replay rules.
+"""``Idempotency-Key`` on POST, PUT, PATCH and DELETE (every write), with Codat's replay rules.
 
 - The first response to a key is stored for 90 minutes and replayed for repeats,
   4xx and 5xx included, so a retried create never creates twice.
@@ -30,7 +30,7 @@ from ledgerport.storage.tables import IdempotencyRow
 from ledgerport.storage.types import utcnow
 
 HEADER = b"idempotency-key"
-METHODS = frozenset({"POST", "PATCH"})
+METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_KEY_LENGTH = 255
 _REPLAYED = [b"idempotent-replayed", b"true"]
 

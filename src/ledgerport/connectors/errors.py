@@ -5,10 +5,12 @@
     ConnectorError
     ├── TransientError          retried with backoff (5xx, timeouts, truncated bodies)
     │   └── RateLimitedError    retried after the platform's Retry-After; pauses the budget
+    │   └── OutcomeUnknownError a write was sent and no answer came: look it up first
     ├── AuthorizationLostError  the grant is gone: the connection becomes Deauthorized
+    ├── RejectedError           the platform refused a write: the push fails, as told
     └── FatalError              the pull fails; the data from the last good pull stays
 
-Readers raise these; the engine decides what to do, once for every connector.
+Readers and writers raise these; the engine decides what to do, once for every connector.
 """
 
 from __future__ import annotations
@@ -36,3 +38,25 @@ class AuthorizationLostError(ConnectorError):
 
 class FatalError(ConnectorError):
     pass
+
+
+class RejectedError(ConnectorError):
+    """The platform refused a write (a rule it enforces, a reference it does not know):
+    nothing was written. ``status_code`` is the platform's HTTP status (400 by default),
+    ``fields`` pairs a field path with its message when the platform names the field."""
+
+    def __init__(
+        self,
+        message: str,
+        status_code: int = 400,
+        fields: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.fields = fields
+
+
+class OutcomeUnknownError(TransientError):
+    """The write was sent and no answer came back (a timeout, a dropped connection): it
+    may have happened. Never resend before asking the writer to ``find`` it."""

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from ledgerport.connectors.paging import Paginator, Single
+from ledgerport.connectors.writes import SourceWriter, WriteKind, WriteLog, WriteStream
 from ledgerport.domain.enums import DataType, FeatureState, FeatureType, SourceType
 
 # Stable ids derived from the platform key, so integrationId/sourceId survive restarts
@@ -149,11 +150,25 @@ class ReadStream:
 
 @dataclass(frozen=True)
 class ReaderContext:
-    """What a reader factory gets: the connection's identity and settings."""
+    """What a reader or writer factory gets: the connection's identity and settings,
+    and (for a platform that runs inside ledgerport) its write log."""
 
     company_id: str
     connection_id: str
     connection_info: Mapping[str, Any]
+    log: WriteLog | None = None
+    # The moment the platform is looked at (None: now). Tests and time travel set it.
+    now: datetime | None = None
+
+
+WriterContext = ReaderContext
+
+_WRITE_FEATURES = {
+    WriteKind.CREATE: FeatureType.POST,
+    WriteKind.UPDATE: FeatureType.PUT,
+    WriteKind.DELETE: FeatureType.DELETE,
+    WriteKind.UPLOAD_ATTACHMENT: FeatureType.UPLOAD_ATTACHMENT,
+}
 
 
 @dataclass(frozen=True)
@@ -184,6 +199,9 @@ class Connector:
     authorization_lifetime: timedelta | None = None
     # What the platform allows one connection (see RateLimit); none: no known limit.
     rate_limits: tuple[RateLimit, ...] = ()
+    # What the connector writes (push), and how a connection's writer is built.
+    writes: tuple[WriteStream, ...] = ()
+    writer: Callable[[WriterContext], SourceWriter] | None = None
 
     @property
     def integration_id(self) -> uuid.UUID:
@@ -196,7 +214,19 @@ class Connector:
     def stream(self, data_type: DataType) -> ReadStream | None:
         return next((s for s in self.reads if s.data_type is data_type), None)
 
+    def write_stream(self, data_type: DataType) -> WriteStream | None:
+        if self.writer is None:
+            return None
+        return next((w for w in self.writes if w.data_type is data_type), None)
+
+    def can_write(self, data_type: DataType, kind: WriteKind) -> bool:
+        stream = self.write_stream(data_type)
+        return stream is not None and kind in stream.kinds
+
     def feature_state(self, data_type: DataType, feature: FeatureType) -> FeatureState:
+        written = self.write_stream(data_type)
+        if written is not None and any(_WRITE_FEATURES[k] is feature for k in written.kinds):
+            return FeatureState.RELEASE
         stream = self.stream(data_type)
         if stream is not None and self.reader is not None:
             if feature is FeatureType.GET:

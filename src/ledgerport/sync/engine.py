@@ -53,6 +53,7 @@ from ledgerport.sync.paging import PageGuard, PagingLoopError
 from ledgerport.sync.ratelimit import CallBudget
 from ledgerport.sync.retry import RetryPolicy
 from ledgerport.sync.validation import validate
+from ledgerport.sync.writelog import StoredWriteLog
 
 log = logging.getLogger("ledgerport.sync")
 
@@ -190,6 +191,7 @@ class Engine:
                 company_id=str(connection.company_id),
                 connection_id=str(connection.id),
                 connection_info=connection.connection_info or {},
+                log=StoredWriteLog(self.services.sessions, connection.id),
             )
         )
         if connector.rate_limits:  # one budget per connection, shared by its pulls

@@ -29,6 +29,7 @@ from ledgerport.storage.repositories import idempotency
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import recovery, scheduler
 from ledgerport.sync.engine import Engine
+from ledgerport.sync.push import PushRunner
 
 
 class QueueConfigurationError(LedgerportError):
@@ -54,6 +55,7 @@ class Tasks:
 
     purge_idempotency_keys: TaskWrapper
     run_pull: TaskWrapper
+    run_push: TaskWrapper
 
 
 def register_tasks(huey: Huey, services: Services) -> Tasks:
@@ -76,20 +78,33 @@ def register_tasks(huey: Huey, services: Services) -> Tasks:
         return engine.run(uuid.UUID(pull_id)).value
 
     pull_task = huey.task(name="run_pull")(run_pull)
+    pusher = PushRunner(services, queue_pull=lambda pull_id: pull_task(pull_id))
+
+    def run_push(push_id: str) -> str:
+        """One attempt at a push operation; schedules the next one when the platform
+        could not be reached."""
+        outcome = pusher.run(uuid.UUID(push_id))
+        if outcome.retry_in is not None:
+            push_task.schedule((push_id,), delay=outcome.retry_in)
+        return outcome.status.value
+
+    push_task = huey.task(name="run_push")(run_push)
 
     @huey.periodic_task(crontab(minute="*"), name="run_schedule")  # type: ignore[untyped-decorator]
     def run_schedule() -> int:
         """Every minute: settle pulls whose worker died, send lost jobs again, queue
-        due pulls, deauthorize stale connections."""
+        due pulls, deauthorize stale connections, time out or resend pushes."""
         with transaction(services.sessions) as session:
             recovered = recovery.recover(session, utcnow())
         with transaction(services.sessions) as session:
             result = scheduler.run(session, services, utcnow())
         for pull_id in [*recovered.requeue, *result.queued]:
             pull_task(str(pull_id))
+        for push_id in pusher.sweep():  # time out, or send again, unsettled pushes
+            push_task(str(push_id))
         return len(result.queued)
 
-    return Tasks(purge_idempotency_keys=purge, run_pull=pull_task)
+    return Tasks(purge_idempotency_keys=purge, run_pull=pull_task, run_push=push_task)
 
 
 class InProcessConsumer(Consumer):  # type: ignore[misc]

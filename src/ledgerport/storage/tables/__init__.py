@@ -5,8 +5,14 @@ from ledgerport.storage.tables.attachments import AttachmentRow
 from ledgerport.storage.tables.base import Base
 from ledgerport.storage.tables.companies import CompanyRow
 from ledgerport.storage.tables.connections import ConnectionRow
+from ledgerport.storage.tables.expenses import (
+    ExpenseConfigRow,
+    ExpenseSyncRow,
+    ExpenseTransactionRow,
+)
 from ledgerport.storage.tables.idempotency import IdempotencyRow
 from ledgerport.storage.tables.pulls import PullOperationRow
+from ledgerport.storage.tables.pushes import PushOperationRow, WriteLogRow
 from ledgerport.storage.tables.records import DatasetRow, RecordRow
 from ledgerport.storage.tables.settings import ProfileRow, SyncSettingsRow
 
@@ -17,9 +23,14 @@ __all__ = [
     "CompanyRow",
     "ConnectionRow",
     "DatasetRow",
+    "ExpenseConfigRow",
+    "ExpenseSyncRow",
+    "ExpenseTransactionRow",
     "IdempotencyRow",
     "ProfileRow",
     "PullOperationRow",
+    "PushOperationRow",
     "RecordRow",
     "SyncSettingsRow",
+    "WriteLogRow",
 ]
