@@ -20,9 +20,12 @@ from ledgerport.api.routes import (
     companies,
     connections,
     data,
+    expenses,
     financials,
     integrations,
+    payables,
     pulls,
+    push,
 )
 from ledgerport.api.routes import attachments as attachment_routes
 from ledgerport.api.routes import settings as settings_routes
@@ -82,6 +85,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.include_router(financials.router, dependencies=authenticated)
     app.include_router(validation_routes.router, dependencies=authenticated)
     app.include_router(attachment_routes.router, dependencies=authenticated)
+    for module in (push, payables, expenses):
+        app.include_router(module.router, dependencies=authenticated)
     app.include_router(link.router)
     app.include_router(logos.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -104,7 +109,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 def _document_errors_as_codat_does(app: FastAPI) -> None:
     """FastAPI documents a 422 validation body on every operation; ours are 400s with
     Codat's ErrorMessage. The only 422 we send is an Idempotency-Key reused with another
-    request, on POST and PATCH."""
+    request, on POST, PUT, PATCH and DELETE."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -115,7 +120,7 @@ def _document_errors_as_codat_does(app: FastAPI) -> None:
                     responses = operation.get("responses", {})
                     if "422" not in responses:
                         continue
-                    if method in ("post", "patch"):
+                    if method in ("post", "put", "patch", "delete"):
                         responses["422"] = {
                             "description": "The Idempotency-Key was used with another request.",
                             "content": {

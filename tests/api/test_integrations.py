@@ -23,7 +23,9 @@ def test_lists_the_seed_platforms(client: TestClient) -> None:
     for integration in page["results"]:
         assert integration["logoUrl"].startswith("http")
         assert integration["enabled"] is True
-        assert integration["sourceType"] == "Accounting"
+        # The partner expense integration is the one connection an expense app makes.
+        expected = "Expense" if integration["key"] == "pexp" else "Accounting"
+        assert integration["sourceType"] == expected
 
 
 def test_features_are_honest(client: TestClient) -> None:
@@ -35,8 +37,24 @@ def test_features_are_honest(client: TestClient) -> None:
         "company", "chartOfAccounts", "taxRates", "trackingCategories", "paymentMethods",
         "journals", "items", "customers", "suppliers", "bankAccounts", "invoices",
         "creditNotes", "payments", "bills", "billCreditNotes", "billPayments", "directCosts",
-        "bankTransactions", "journalEntries",
+        "bankTransactions", "journalEntries", "directIncomes",
     }  # fmt: skip
+    # ...and what its writer does (Post = create, Put = update).
+    writes = {
+        "bankAccounts": ("Post", "Put"),
+        "billCreditNotes": ("Post", "Put"),
+        "billPayments": ("Post", "Delete"),
+        "bills": ("Post", "Put", "Delete", "UploadAttachment"),
+        "chartOfAccounts": ("Post",),
+        "creditNotes": ("Post", "Put"),
+        "customers": ("Post", "Put"),
+        "directCosts": ("Post", "Delete", "UploadAttachment"),
+        "directIncomes": ("Post", "UploadAttachment"),
+        "invoices": ("Post", "Put", "Delete", "UploadAttachment"),
+        "journalEntries": ("Post", "Delete"),
+        "payments": ("Post",),
+        "suppliers": ("Post", "Put"),
+    }
     for key in SEED_PLATFORMS:
         integration = client.get(f"/integrations/{key}").json()
         claimed = {
@@ -49,8 +67,10 @@ def test_features_are_honest(client: TestClient) -> None:
         if key == "mqjo":
             files = ("GetAttachments", "GetAttachment", "DownloadAttachment")
             expected = {(dt, "Get") for dt in sandbox}
-            expected |= {(dt, kind) for dt in ("invoices", "bills") for kind in files}
+            with_files = ("invoices", "bills", "directCosts", "directIncomes")
+            expected |= {(dt, kind) for dt in with_files for kind in files}
             expected |= {("invoices", "GetAsPdf")}
+            expected |= {(dt, kind) for dt, kinds in writes.items() for kind in kinds}
         assert claimed == expected, key
 
 

@@ -77,7 +77,13 @@ def shown_text(content: bytes) -> list[str]:
 
 def test_invoices_and_bills_declare_attachments_and_the_reader_supplies_them() -> None:
     with_files = {s.data_type for s in CONNECTOR.reads if s.attachments}
-    assert with_files == {DataType.INVOICES, DataType.BILLS}
+    # Invoices and bills have generated PDFs; direct costs and incomes take uploads.
+    assert with_files == {
+        DataType.INVOICES,
+        DataType.BILLS,
+        DataType.DIRECT_COSTS,
+        DataType.DIRECT_INCOMES,
+    }
     assert isinstance(_reader(), AttachmentReader)
 
 

@@ -170,3 +170,89 @@ def test_accounting_sdk_reads_the_linked_sandbox(
         raw = api.get(scoped)
         raw.raise_for_status()
         assert hashlib.sha256(raw.content).hexdigest() == download["sha256"]
+
+
+ONBOARDING = SCENARIO.with_name("onboarding_scenario.py")
+
+
+def test_accounting_sdk_runs_the_supplier_onboarding_flow(
+    base_url: str, auth_header: str, services: Services, app_queue: object
+) -> None:
+    """The seeds' supplier-onboarding flow: invoices by customer, a bank account listed
+    and created, a payment that marks the invoice Paid, a credit note for a refund."""
+    python = accounting_python()
+    platform = CodatPlatform(
+        security=shared.Security(auth_header=auth_header),
+        server_url=base_url,
+        retry_config=RetryConfig("none", None, False),
+        timeout_ms=10_000,
+    )
+    company = platform.companies.create(request={"name": "Onboarding SDK Co"})
+    connection = platform.connections.create(
+        request={"company_id": company.id, "request_body": {"platform_key": "mqjo"}}
+    )
+    link(base_url, connection.link_url)
+    # Workers run the pushes and the pulls each successful push asks for.
+    consumer = start_in_process(app_queue, workers=2, periodic=False)
+    try:
+        wanted = ("invoices", "customers", "bankAccounts", "chartOfAccounts", "taxRates")
+        pending = {
+            platform.refresh_data.by_data_type(
+                request={"company_id": company.id, "data_type": data_type}
+            ).id
+            for data_type in (*wanted, "creditNotes", "payments")
+        }
+        deadline = time.monotonic() + 120
+        while pending:
+            assert time.monotonic() < deadline, f"pulls still running: {pending}"
+            for pull_id in list(pending):
+                pull = platform.refresh_data.get_pull_operation(
+                    request={"company_id": company.id, "dataset_id": pull_id}
+                )
+                if pull.is_completed or pull.is_errored:
+                    assert pull.status == shared.DatasetStatus.COMPLETE, pull
+                    pending.discard(pull_id)
+            time.sleep(0.1)
+        run = subprocess.run(
+            [str(python), str(ONBOARDING), base_url, auth_header, company.id, connection.id],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        consumer.stop(graceful=True)
+    assert run.returncode == 0, run.stderr + run.stdout
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+
+    with httpx.Client(base_url=base_url, headers={"Authorization": auth_header}) as api:
+        base = f"/companies/{company.id}/data"
+        ours = api.get(
+            f"{base}/invoices",
+            params={"query": f"customerRef.id={seen['customer_id']}", "pageSize": 500},
+        ).json()
+        assert seen["customer_invoices"] == sorted(r["id"] for r in ours["results"])
+        assert seen["bank_push_status"] == "Pending"
+        assert seen["bank_op"]["status"] == "Success"
+        assert seen["bank_op"]["id"] not in seen["bank_accounts_before"]
+        bank = api.get(
+            f"/companies/{company.id}/connections/{connection.id}/data/bankAccounts/"
+            f"{seen['bank_op']['id']}"
+        ).json()
+        assert (bank["accountName"], bank["currency"]) == ("Customer receipts", "GBP")
+
+        assert seen["payment_op"]["status"] == "Success"
+        invoice = api.get(f"{base}/invoices/{seen['invoice']['id']}").json()
+        assert (invoice["status"], invoice["amountDue"]) == ("Paid", 0)
+        assert seen["invoice_after"] == {"status": "Paid", "amount_due": 0.0}
+        payment = api.get(f"{base}/payments/{seen['payment_op']['id']}").json()
+        assert payment["totalAmount"] == pytest.approx(seen["invoice"]["amount_due"])
+        assert payment["accountRef"]["id"] == seen["bank_op"]["id"]
+        assert payment["lines"][0]["links"][0]["id"] == seen["invoice"]["id"]
+
+        assert seen["credit_note_op"]["status"] == "Success"
+        assert seen["credit_note"] == {
+            "status": "Submitted",
+            "total": 60.0,
+            "remaining": 60.0,
+            "customer": seen["customer_id"],
+        }

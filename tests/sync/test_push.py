@@ -33,7 +33,6 @@ from ledgerport.connectors.writes import (
 )
 from ledgerport.domain.enums import ConnectionStatus, DataType, SourceType
 from ledgerport.domain.push import (
-    ARRAY_ITEMS,
     PushChangeType,
     PushOption,
     PushOptionType,
@@ -68,7 +67,7 @@ def _model() -> PushOption:
             "phones": PushOption(
                 type=PushOptionType.ARRAY,
                 displayName="Phones",
-                properties={ARRAY_ITEMS: text},
+                properties={"number": text},
             ),
         },
     )
@@ -237,10 +236,12 @@ def test_an_unreachable_platform_is_retried_then_times_out(world: World) -> None
     op = world.submit(timeout_minutes=2)
     runner = world.runner()
     outcome = runner.run(op.id)
-    assert outcome.status is PushStatus.PENDING and outcome.retry_in is not None
+    assert outcome.status is PushStatus.PENDING
+    assert outcome.retry_in is not None
     assert 2.5 <= outcome.retry_in <= 5
     pending = world.row(op.id)
-    assert pending.status == "Pending" and not pending.in_doubt
+    assert pending.status == "Pending"
+    assert not pending.in_doubt
     assert "503" in (pending.error_message or "")
     # Not due yet: a second delivery of the job does nothing.
     assert runner.run(op.id).retry_in is None
@@ -255,14 +256,16 @@ def test_an_unreachable_platform_is_retried_then_times_out(world: World) -> None
     done = world.row(op.id)
     assert (done.status, done.status_code) == ("TimedOut", 504)
     assert "within 2 minute(s)" in (done.error_message or "")
-    assert 3 <= attempts <= 12 and world.fake.writes == 0
+    assert 3 <= attempts <= 12
+    assert world.fake.writes == 0
 
 
 def test_a_throttled_write_waits_as_long_as_the_platform_asks(world: World) -> None:
     world.fake.script = ["throttled"]
     op = world.submit()
     outcome = world.runner().run(op.id)
-    assert outcome.retry_in is not None and outcome.retry_in >= 40
+    assert outcome.retry_in is not None
+    assert outcome.retry_in >= 40
     world.now[0] += timedelta(seconds=outcome.retry_in)
     assert world.runner().run(op.id).status is PushStatus.SUCCESS
 
@@ -271,7 +274,8 @@ def test_a_lost_answer_is_settled_by_looking_the_write_up(world: World) -> None:
     world.fake.script = ["lost"]
     op = world.submit()
     assert world.runner().run(op.id).status is PushStatus.SUCCESS
-    assert world.fake.writes == 1 and world.fake.finds == 1
+    assert world.fake.writes == 1
+    assert world.fake.finds == 1
     assert world.row(op.id).data == {**SUPPLIER, "id": "sup-1"}
 
 
@@ -285,17 +289,20 @@ def test_a_lost_request_the_platform_never_got_is_sent_again_after_a_look_up(
     assert world.row(op.id).in_doubt
     world.now[0] += timedelta(seconds=outcome.retry_in or 0)
     assert world.runner().run(op.id).status is PushStatus.SUCCESS
-    assert world.fake.writes == 1 and world.fake.finds == 2
+    assert world.fake.writes == 1
+    assert world.fake.finds == 2
 
 
 def test_an_attempt_that_crashed_after_writing_is_never_written_twice(world: World) -> None:
     world.fake.script = ["crash"]
     op = world.submit()
     outcome = world.runner().run(op.id)
-    assert outcome.status is PushStatus.PENDING and world.row(op.id).in_doubt
+    assert outcome.status is PushStatus.PENDING
+    assert world.row(op.id).in_doubt
     world.now[0] += timedelta(seconds=outcome.retry_in or 0)
     assert world.runner().run(op.id).status is PushStatus.SUCCESS
-    assert world.fake.writes == 1 and len(world.fake.suppliers) == 1
+    assert world.fake.writes == 1
+    assert len(world.fake.suppliers) == 1
 
 
 def test_a_worker_that_died_mid_write_is_settled_by_the_sweep(world: World) -> None:
@@ -312,7 +319,8 @@ def test_a_worker_that_died_mid_write_is_settled_by_the_sweep(world: World) -> N
     world.now[0] += push.LEASE + timedelta(minutes=1)
     assert runner.sweep(world.now[0]) == [op.id]
     assert runner.run(op.id).status is PushStatus.SUCCESS
-    assert world.fake.writes == 0 and world.fake.finds == 1
+    assert world.fake.writes == 0
+    assert world.fake.finds == 1
 
 
 def test_the_sweep_times_out_what_is_past_its_deadline(world: World) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from ledgerport.connectors.spec import Connector
+from ledgerport.connectors.writes import WriteKind
 from ledgerport.domain.accounting.attachments import ATTACHMENT_PARENTS
 from ledgerport.domain.dates import to_codat
 from ledgerport.domain.enums import DataType, FeatureType, SourceType
@@ -90,6 +91,8 @@ def integration(services: Services, connector: Connector) -> dict[str, Any]:
             ]
         if data_type is DataType.INVOICES:
             kinds.append(FeatureType.GET_AS_PDF)
+        if connector.can_write(data_type, WriteKind.UPLOAD_ATTACHMENT):
+            kinds.append(FeatureType.UPLOAD_ATTACHMENT)
         supported = [
             {"featureType": ft.value, "featureState": connector.feature_state(data_type, ft).value}
             for ft in kinds

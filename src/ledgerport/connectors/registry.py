@@ -22,6 +22,7 @@ BUILTIN = (
     "ledgerport.connectors.myob_business",
     "ledgerport.connectors.netsuite",
     "ledgerport.connectors.sage_intacct",
+    "ledgerport.connectors.partner_expense",
 )
 ENTRY_POINT_GROUP = "ledgerport.connectors"
 _KEY = re.compile(r"^[a-z]{4}$")

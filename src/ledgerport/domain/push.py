@@ -73,8 +73,8 @@ class PushValidationInfo(BaseModel):
 
 
 class PushOption(BaseModel):
-    """One node of a create model. ``properties`` for an Object; for an Array, its
-    single ``properties["items"]`` node describes each element."""
+    """One node of a create model. ``properties``: an Object's fields, or, as Codat
+    publishes its models, an Array's: the fields of each of its elements."""
 
     type: PushOptionType
     displayName: str
@@ -91,7 +91,6 @@ class PushOption(BaseModel):
     minItems: int | None = None
 
 
-ARRAY_ITEMS = "items"
 VALIDATOR = "CreateModel"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
@@ -131,17 +130,23 @@ def _check(value: Any, node: PushOption, path: str, problems: list[ValidationIte
                 _fail(problems, path, f"{name} needs at least {node.minItems} item(s).")
             if node.maxItems is not None and len(value) > node.maxItems:
                 _fail(problems, path, f"{name} takes at most {node.maxItems} items.")
-            item = (node.properties or {}).get(ARRAY_ITEMS)
-            if item is not None:
-                for n, element in enumerate(value):
-                    _check(element, item, f"{path}[{n}]", problems)
+            if node.properties:  # each element is an object with these fields
+                element = PushOption(
+                    type=PushOptionType.OBJECT,
+                    displayName=f"{node.displayName} item",
+                    required=True,  # an element may not be null
+                    properties=node.properties,
+                )
+                for n, item in enumerate(value):
+                    _check(item, element, f"{path}[{n}]", problems)
         case PushOptionType.STRING:
             if not isinstance(value, str):
                 _fail(problems, path, f"{name} must be a string.")
                 return
             if node.required and not value.strip():
                 _fail(problems, path, f"{name} is required and cannot be blank.")
-            elif node.maxLength is not None and len(value) > node.maxLength:
+                return  # one message: "not one of the options" would say it again
+            if node.maxLength is not None and len(value) > node.maxLength:
                 _fail(problems, path, f"{name} is longer than {node.maxLength} characters.")
             _check_choice(value, node, path, problems)
         case PushOptionType.NUMBER:

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ledgerport.connectors.spec import Connector, NoAuth
 from ledgerport.domain import links
-from ledgerport.domain.enums import ConnectionStatus
+from ledgerport.domain.enums import ConnectionStatus, SourceType
 from ledgerport.domain.links import COMPANY_LINK_PATH, CONNECTION_LINK_PATH
 from ledgerport.portal import csrf
 from ledgerport.portal.templates import TEMPLATES
@@ -94,6 +94,8 @@ def company_link(company_id: str, request: Request, token: str = "") -> Response
                 "logo_url": f"/logos/{c.key}.svg",
             }
             for c in services.connectors
+            # A partner expense connection is made by the expense app, not in Link.
+            if c.source_type is SourceType.ACCOUNTING
         ]
         return _page(
             request,

@@ -6,15 +6,37 @@ ledger, receivables, payables, bank), each paged 100 at a time; every list is
 incremental on ``sourceModifiedDate``, which the generator moves whenever a record
 changes. Invoices and bills carry their PDF as an attachment. A connection's
 ``connectionInfo.sandbox`` can ask for another size (see ``size.py``).
+
+It is writable (push, see ``writer.py`` and ``writeback.py``): customers, suppliers,
+bank accounts, accounts, invoices, bills, credit notes, payments, bill payments, journal
+entries, direct costs and direct incomes can be created; some updated, deleted or given
+a file (``WRITES``). Writes are kept in the connection's write log, and the books at any
+moment are the generated ones plus the writes made by then, so the next pull returns a
+pushed record like any other, under the id the write was given (``bill-w0001``...).
+Money is exact (more than two decimals is refused); documents are in GBP only.
+
+Failures can be asked for, to see how a client copes without a real platform:
+``connectionInfo.sandboxFaults`` (beside ``connectionInfo.sandbox``, not in it) maps a
+data type, or ``"*"`` for all, to one of:
+
+- ``"reject"``: the write is refused (400) and nothing is written;
+- ``"unavailable"``: the platform cannot be reached and nothing is written (retry);
+- ``"lostResponse"``: the write is applied and logged, then its answer is lost, so the
+  engine must find it (``SourceWriter.find``) rather than send it again.
+
+Any other value refuses every write of the connection, saying what is wrong.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
 from ledgerport.connectors.paging import PageNumber
-from ledgerport.connectors.sandbox.books import ATTACHMENT_TYPES, DATA_TYPES
+from ledgerport.connectors.sandbox.books import ATTACHMENT_TYPES, READ_TYPES
 from ledgerport.connectors.sandbox.reader import PAGE_SIZE, SandboxReader
+from ledgerport.connectors.sandbox.writeback import SUPPORTED
+from ledgerport.connectors.sandbox.writer import SandboxWriter
 from ledgerport.connectors.spec import Branding, Connector, NoAuth, ReadStream
+from ledgerport.connectors.writes import WriteStream
 from ledgerport.domain.enums import DataType, SourceType
 
 COMPANY_RECORD_ID = "company"
@@ -43,6 +65,11 @@ def _stream(data_type: DataType) -> ReadStream:
     )
 
 
+WRITES: tuple[WriteStream, ...] = tuple(
+    WriteStream(data_type, kinds) for data_type, kinds in sorted(SUPPORTED.items())
+)
+
+
 CONNECTOR = Connector(
     key="mqjo",
     name="Sandbox",
@@ -51,6 +78,8 @@ CONNECTOR = Connector(
     branding=Branding(colour="#6d28d9", initials="SB"),
     linkable=True,
     description="A generated small business for development and testing.",
-    reads=tuple(_stream(data_type) for data_type in DATA_TYPES),
+    reads=tuple(_stream(data_type) for data_type in READ_TYPES),
     reader=SandboxReader,
+    writes=WRITES,
+    writer=SandboxWriter,
 )

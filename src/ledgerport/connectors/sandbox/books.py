@@ -20,10 +20,10 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from ledgerport.connectors.sandbox import catalog as c
 from ledgerport.connectors.sandbox import reference
@@ -32,7 +32,7 @@ from ledgerport.connectors.sandbox.pdf import PdfLine, document_pdf
 from ledgerport.connectors.sandbox.render import Renderer
 from ledgerport.connectors.sandbox.simulation import HISTORY_END, hour_of, simulate
 from ledgerport.connectors.sandbox.size import Size
-from ledgerport.connectors.sandbox.state import HOUR, Company, Document, Event
+from ledgerport.connectors.sandbox.state import HOUR, Company, Document, Event, Upload
 from ledgerport.domain.enums import DataType
 
 AS_OF = HISTORY_END  # the books' date when none is given: the end of the fixed history
@@ -64,7 +64,18 @@ DATA_TYPES: tuple[DataType, ...] = (
 )
 """Every data type the sandbox generates, reference data first."""
 
-ATTACHMENT_TYPES = frozenset({DataType.INVOICES, DataType.BILLS})
+WRITTEN_ONLY: tuple[DataType, ...] = (DataType.DIRECT_INCOMES,)
+"""Data types the generator never makes but the API can create (write-back): read too,
+so a pushed record comes back on the next pull like any other."""
+
+READ_TYPES: tuple[DataType, ...] = DATA_TYPES + WRITTEN_ONLY
+
+PDF_TYPES = frozenset({DataType.INVOICES, DataType.BILLS})
+"""Types whose records carry a generated PDF."""
+
+ATTACHMENT_TYPES = PDF_TYPES | {DataType.DIRECT_COSTS, DataType.DIRECT_INCOMES}
+"""Types whose records keep files: the generated PDFs, and files uploaded through the
+API (write-back) to bills, invoices, direct costs and direct incomes."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,7 @@ class Books:
             DataType.BILL_CREDIT_NOTES: r.bill_credit_note,
             DataType.BILL_PAYMENTS: r.bill_payment,
             DataType.DIRECT_COSTS: r.direct_cost,
+            DataType.DIRECT_INCOMES: r.direct_income,
             DataType.BANK_TRANSACTIONS: r.bank_transaction,
             DataType.JOURNAL_ENTRIES: r.journal_entry,
         }
@@ -143,9 +155,9 @@ class Books:
             case DataType.BANK_ACCOUNTS:
                 return [(b.modified, b) for b in balances(co, t) if b.account.is_bank]
             case DataType.CUSTOMERS:
-                return [(p.created, p) for p in co.customers]
+                return [(p.last_modified, p) for p in (*co.customers, *co.pushed_customers)]
             case DataType.SUPPLIERS:
-                return [(p.created, p) for p in co.suppliers]
+                return [(p.last_modified, p) for p in (*co.suppliers, *co.pushed_suppliers)]
             case DataType.INVOICES:
                 return docs(co.invoices)
             case DataType.CREDIT_NOTES:
@@ -155,11 +167,13 @@ class Books:
             case DataType.BILL_CREDIT_NOTES:
                 return docs(co.bill_credit_notes)
             case DataType.PAYMENTS:
-                return [(p.t, p) for p in co.payments]
+                return [(p.t, p) for p in co.payments if p.id not in co.deleted]
             case DataType.BILL_PAYMENTS:
-                return [(p.t, p) for p in co.bill_payments]
+                return [(p.t, p) for p in co.bill_payments if p.id not in co.deleted]
             case DataType.DIRECT_COSTS:
-                return [(x.t, x) for x in co.direct_costs]
+                return [(x.t, x) for x in co.direct_costs if x.id not in co.deleted]
+            case DataType.DIRECT_INCOMES:
+                return [(x.t, x) for x in co.direct_incomes if x.id not in co.deleted]
             case DataType.BANK_TRANSACTIONS:
                 modified = self.renderer.bank_transaction_modified
                 return [(modified(x), x) for x in co.bank_transactions]
@@ -179,6 +193,13 @@ class Books:
     def render(self, data_type: DataType, position: int) -> dict[str, Any]:
         return self._render[data_type](self.rows(data_type)[position][1])
 
+    def record(self, data_type: DataType, record_id: str) -> dict[str, Any] | None:
+        """One record by id, rendered (None if there is none: never made, or deleted)."""
+        for n, (_, row) in enumerate(self.rows(data_type)):
+            if _row_id(row) == record_id:
+                return self.render(data_type, n)
+        return None
+
     def records(self, data_type: DataType) -> list[dict[str, Any]]:
         """Every record of a type, rendered (for tests and small companies)."""
         return [self.render(data_type, n) for n in range(len(self.rows(data_type)))]
@@ -187,10 +208,16 @@ class Books:
         doc = self.company.documents.get(record_id)
         return None if doc is None or doc.deleted else doc
 
+    def uploads(self, data_type: DataType, record_id: str) -> list[Upload]:
+        """Files pushed to a record through the API (write-back), oldest first."""
+        if data_type not in ATTACHMENT_TYPES:
+            return []
+        return list(self.company.uploads.get(f"{data_type.value}:{record_id}", ()))
+
     def attachment(self, data_type: DataType, record_id: str) -> Pdf | None:
         """The PDF of an invoice (as sent) or a bill (as the supplier sent it)."""
         doc = self.document(record_id)
-        if data_type not in ATTACHMENT_TYPES or doc is None or doc.data_type != data_type:
+        if data_type not in PDF_TYPES or doc is None or doc.data_type != data_type:
             return None
         co = self.company
         ours = (co.name, co.street, f"{co.city} {co.postcode}", f"VAT {co.vat_number}")
@@ -221,6 +248,14 @@ class Books:
         )
 
 
+def _row_id(row: Any) -> str | None:
+    account = getattr(row, "account", None)
+    if isinstance(account, c.AccountDef) and not hasattr(row, "id"):
+        return account.id  # a chart or bank account's balance line
+    value = getattr(row, "id", None)
+    return value if isinstance(value, str) else None
+
+
 def on_the_hour(moment: datetime) -> datetime:
     """``moment`` in UTC, truncated to the hour: nothing in the books happens between
     whole hours, so this loses nothing and lets an hour's readers share one build."""
@@ -239,8 +274,10 @@ def books(
     is asked. ``extra`` events (write-back) are applied with the generated ones.
 
     Kept in a small cache, and built once even when several pulls of one connection
-    (one per data type, on parallel workers) ask for it in the same hour."""
-    key = (seed, size, on_the_hour(as_of), extra)
+    (one per data type, on parallel workers) ask for it in the same hour. Write-back
+    events are keyed by their log key (``cache_key``), not by identity: every reader
+    and writer rebuilds them from the log, and the same log must reuse the same books."""
+    key = (seed, size, on_the_hour(as_of), tuple(_event_key(e) for e in extra))
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -253,12 +290,33 @@ def books(
         built = Books(seed, size, key[2], simulate(seed, size, key[2], extra))
         with _cache_lock:
             _cache[key] = built
-            while len(_cache) > CACHE_SIZE or (
-                len(_cache) > 1 and sum(_weight(k[1]) for k in _cache) > CACHE_DOCUMENTS
-            ):
-                _cache.popitem(last=False)
+            _trim()
             _building.pop(key, None)
     return built
+
+
+def _event_key(event: Event) -> Hashable:
+    cache_key: Hashable | None = getattr(event, "cache_key", None)
+    if cache_key is None:
+        return cast(Hashable, event)  # a generated event (tests): its identity
+    return cache_key
+
+
+def keep(built: Books, extra: tuple[Event, ...]) -> None:
+    """Put books built elsewhere (a writer's, with its new write applied) in the cache
+    under the key :func:`books` would look them up by."""
+    key = (built.seed, built.size, built.as_of, tuple(_event_key(e) for e in extra))
+    with _cache_lock:
+        _cache[key] = built
+        _cache.move_to_end(key)
+        _trim()
+
+
+def _trim() -> None:
+    while len(_cache) > CACHE_SIZE or (
+        len(_cache) > 1 and sum(_weight(k[1]) for k in _cache) > CACHE_DOCUMENTS
+    ):
+        _cache.popitem(last=False)
 
 
 def _weight(size: Size) -> int:
@@ -270,7 +328,7 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-_Key = tuple[str, Size, datetime, tuple[Event, ...]]
+_Key = tuple[str, Size, datetime, tuple[Hashable, ...]]
 _cache: OrderedDict[_Key, Books] = OrderedDict()
 _cache_lock = threading.Lock()
 _building: dict[_Key, threading.Lock] = {}

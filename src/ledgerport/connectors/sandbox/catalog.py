@@ -47,6 +47,8 @@ class AccountDef:
     category: str  # fullyQualifiedCategory
     description: str
     is_bank: bool = False
+    currency: str = "GBP"
+    status: str = "Active"
 
     @property
     def id(self) -> str:

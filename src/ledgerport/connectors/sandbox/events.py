@@ -165,7 +165,7 @@ class Void:
 
     def apply(self, company: Company) -> None:
         doc = self.doc
-        if doc.posted is None or doc.void or doc.allocations:
+        if doc.posted is None or doc.void or doc.deleted or doc.allocations:
             return
         company.void_document(doc, self.t)
 
@@ -265,6 +265,7 @@ class SpendDirect:
 
     def apply(self, company: Company) -> None:
         n = company.next_number("directCosts")
+        note = f"{self.line.description}, {self.merchant}"
         cost = DirectCost(
             id=f"dc-{n:05d}",
             t=self.t,
@@ -272,13 +273,13 @@ class SpendDirect:
             sub=self.line.sub,
             tax=self.line.tax,
             reference=f"CARD-{n:05d}",
-            note=f"{self.line.description}, {self.merchant}",
+            note=note,
         )
         company.direct_costs.append(cost)
         company.post(
             self.t,
             c.PAYMENTS_JOURNAL,
-            cost.note,
+            note,
             (cost.id, "directCosts"),
             (
                 JournalLine(self.line.account, self.line.sub, self.line.description),

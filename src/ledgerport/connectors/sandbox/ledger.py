@@ -43,7 +43,7 @@ def balances(company: Company, as_of: int) -> list[AccountBalance]:
     year, _, rollover = financial_year(company, as_of)
     earlier_profit, earlier_touched = 0, REFERENCE_CREATED
     rolled = False
-    for account in c.ACCOUNTS:
+    for account in company.chart:
         if not account.is_profit_and_loss:
             continue
         totals = company.accounts[account.code]
@@ -53,12 +53,13 @@ def balances(company: Company, as_of: int) -> list[AccountBalance]:
                 earlier_touched = max(earlier_touched, totals.last_by_year[y])
                 rolled = True
     result = []
-    for account in c.ACCOUNTS:
+    for account in company.chart:
         totals = company.accounts[account.code]
-        touched = max([REFERENCE_CREATED, *totals.last_by_year.values()])
+        created = company.account_created.get(account.code, REFERENCE_CREATED)
+        touched = max([created, *totals.last_by_year.values()])
         if account.is_profit_and_loss:
             balance = totals.by_year.get(year, 0)
-            touched = max(REFERENCE_CREATED, totals.last_by_year.get(year, REFERENCE_CREATED))
+            touched = max(created, totals.last_by_year.get(year, REFERENCE_CREATED))
             if any(y < year for y in totals.by_year):
                 touched = max(touched, rollover)
         elif account.code == c.RETAINED_EARNINGS:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
 class PdfLine:
     description: str
-    quantity: int
+    quantity: int | Decimal
     unit: int  # pence
     amount: int  # pence, before VAT
 

@@ -48,10 +48,10 @@ def account(renderer: Renderer, line: AccountBalance) -> dict[str, Any]:
         "description": a.description,
         "fullyQualifiedCategory": a.category,
         "fullyQualifiedName": f"{a.category}.{a.name}",
-        "currency": GBP,
+        "currency": a.currency,
         "currentBalance": money(line.balance),
         "type": a.type,
-        "status": "Active",
+        "status": a.status,
         "isBankAccount": a.is_bank,
     }
     return codat(Account, doc)
@@ -59,8 +59,26 @@ def account(renderer: Renderer, line: AccountBalance) -> dict[str, Any]:
 
 def bank_account(renderer: Renderer, line: AccountBalance) -> dict[str, Any]:
     """The current account, under the same id as its ledger account (as Xero does), with
-    the ledger's balance."""
+    the ledger's balance; or an account pushed through the API, with its own details."""
     company = renderer.company
+    pushed = company.bank_details.get(line.account.code)
+    if pushed is not None:
+        limit = int(pushed.get("overdraftLimit") or 0)
+        doc = _envelope(renderer, line.account.id, line.modified) | {
+            "accountName": line.account.name,
+            "accountType": pushed.get("accountType") or "Debit",
+            "nominalCode": line.account.code,
+            "sortCode": pushed.get("sortCode"),
+            "accountNumber": pushed.get("accountNumber"),
+            "iBan": pushed.get("iBan"),
+            "currency": line.account.currency,
+            "balance": money(line.balance),
+            "institution": pushed.get("institution"),
+            "availableBalance": money(line.balance + limit),
+            "overdraftLimit": money(limit),
+            "status": line.account.status,
+        }
+        return codat(BankAccount, doc)
     doc = _envelope(renderer, line.account.id, line.modified) | {
         "accountName": line.account.name,
         "accountType": "Debit",

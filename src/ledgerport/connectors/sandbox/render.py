@@ -44,6 +44,9 @@ from ledgerport.domain.accounting import (
     DirectCost as DirectCostModel,
 )
 from ledgerport.domain.accounting import (
+    DirectIncome as DirectIncomeModel,
+)
+from ledgerport.domain.accounting import (
     JournalEntry as JournalEntryModel,
 )
 from ledgerport.domain.accounting import (
@@ -64,11 +67,10 @@ def money(pence: int) -> Decimal:
 
 
 def account_ref(code: str) -> dict[str, str]:
+    """A fixed account of the catalog (items' accounts); records use
+    :meth:`Renderer.account_ref`, which also knows accounts pushed through the API."""
     account = c.ACCOUNT_BY_CODE[code]
     return {"id": account.id, "name": account.name}
-
-
-BANK_REF = account_ref(c.BANK)
 
 
 def tax_ref(rate: c.TaxRateDef) -> dict[str, Any]:
@@ -103,6 +105,10 @@ class Renderer:
     def moment(self, t: int) -> datetime:
         return self.company.moment(t)
 
+    def account_ref(self, code: str) -> dict[str, str]:
+        account = self.company.chart_by_code[code]
+        return {"id": account.id, "name": account.name}
+
     # -- parties --------------------------------------------------------------------
 
     def _party(self, party: Party) -> dict[str, Any]:
@@ -121,14 +127,16 @@ class Renderer:
                 }
             ],
             "taxNumber": party.vat_number,
-            "status": "Active",
-            "defaultCurrency": GBP,
-            "sourceModifiedDate": self.moment(party.created),
+            "status": party.status,
+            "defaultCurrency": party.currency,
+            "sourceModifiedDate": self.moment(party.last_modified),
             "metadata": NOT_DELETED,
         }
 
     def customer(self, party: Party) -> dict[str, Any]:
         doc = self._party(party)
+        if party.registration_number is not None:
+            doc["registrationNumber"] = party.registration_number
         doc["customerName"] = party.name
         doc["contacts"] = [
             {
@@ -142,6 +150,8 @@ class Renderer:
 
     def supplier(self, party: Party) -> dict[str, Any]:
         doc = self._party(party)
+        if party.registration_number is not None:
+            doc["registrationNumber"] = party.registration_number
         doc["supplierName"] = party.name
         return codat(Supplier, doc)
 
@@ -156,7 +166,7 @@ class Renderer:
             "subTotal": money(line.sub),
             "taxAmount": money(line.tax),
             "totalAmount": money(line.total),
-            "accountRef": account_ref(line.account),
+            "accountRef": self.account_ref(line.account),
             "taxRateRef": tax_ref(line.tax_rate),
         }
         if line.item is not None:
@@ -184,7 +194,7 @@ class Renderer:
                 "totalAmount": money(a.payment_total),
             }
             if a.cash:
-                payment["accountRef"] = BANK_REF
+                payment["accountRef"] = self.account_ref(a.account)
             rendered.append(
                 {
                     "payment": payment,
@@ -314,7 +324,7 @@ class Renderer:
             "metadata": NOT_DELETED,
         }
         if payment.total:
-            doc["accountRef"] = BANK_REF
+            doc["accountRef"] = self.account_ref(payment.account)
         if payment.method is not None:
             doc["paymentMethodRef"] = {"id": payment.method.id, "name": payment.method.name}
         return doc
@@ -330,12 +340,20 @@ class Renderer:
         )
 
     def direct_cost(self, cost: DirectCost) -> dict[str, Any]:
+        return codat(DirectCostModel, self._direct(cost))
+
+    def direct_income(self, income: DirectCost) -> dict[str, Any]:
+        return codat(DirectIncomeModel, self._direct(income))
+
+    def _direct(self, cost: DirectCost) -> dict[str, Any]:
+        """A direct cost or direct income: the lines, and the one payment that settled
+        it on the spot (from or into the bank account it went through)."""
         on = self.day_of(cost.t)
         lines = [self._line(line) for line in cost.lines]
         for line in lines:
             line.pop("tracking", None)  # a direct cost's tracking has another shape
         total = money(cost.total)
-        doc = {
+        doc: dict[str, Any] = {
             "id": cost.id,
             "reference": cost.reference,
             "note": cost.note,
@@ -346,8 +364,8 @@ class Renderer:
             "paymentAllocations": [
                 {
                     "payment": {
-                        "id": cost.reference,
-                        "accountRef": BANK_REF,
+                        "id": cost.reference or cost.id,
+                        "accountRef": self.account_ref(cost.account),
                         "currency": GBP,
                         "paidOnDate": on,
                         "totalAmount": total,
@@ -361,7 +379,9 @@ class Renderer:
             "sourceModifiedDate": self.moment(cost.t),
             "metadata": NOT_DELETED,
         }
-        return codat(DirectCostModel, doc)
+        if cost.contact is not None:
+            doc["contactRef"] = {"id": cost.contact[0], "dataType": cost.contact[1]}
+        return doc
 
     # -- bank and ledger ------------------------------------------------------------
 
@@ -371,7 +391,7 @@ class Renderer:
     def bank_transaction(self, line: BankTransaction) -> dict[str, Any]:
         doc = {
             "id": line.id,
-            "accountId": c.ACCOUNT_BY_CODE[c.BANK].id,
+            "accountId": self.company.chart_by_code[line.account].id,
             "clearedOnDate": self.day_of(line.t),
             "description": line.description,
             "counterparty": line.counterparty,
@@ -399,7 +419,7 @@ class Renderer:
                     "description": line.description,
                     "netAmount": money(line.amount),
                     "currency": GBP,
-                    "accountRef": account_ref(line.account),
+                    "accountRef": self.account_ref(line.account),
                 }
                 for line in entry.lines
             ],

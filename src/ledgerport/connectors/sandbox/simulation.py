@@ -155,8 +155,10 @@ class _Generator:
             batch: list[tuple[int, int, int, Event]] = [
                 (t, 0, seq, event) for t, seq, event in self._merge_payments(scheduled)
             ]
-            batch += [(e.t, -1, n, e) for n, e in enumerate(extras.get(day, ()))]
             batch += [(e.t, 1, n, e) for n, e in enumerate(self._day(day))]
+            # Write-back: an hour's writes come after what the generator did in it,
+            # in the order given (the log's), as the writer saw the books of that hour.
+            batch += [(e.t, 2, n, e) for n, e in enumerate(extras.get(day, ()))]
             batch.sort(key=lambda item: item[:3])
             for t, _, _, event in batch:
                 if t > until:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Protocol
 
 from ledgerport.connectors.sandbox import catalog as c
@@ -23,9 +24,11 @@ HOUR = timedelta(hours=1)
 FINANCIAL_YEAR_START_MONTH = 4  # 1 April, as most UK limited companies
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False, slots=True)
 class Party:
-    """A customer or a supplier, with how it behaves (payment terms, lateness)."""
+    """A customer or a supplier, with how it behaves (payment terms, lateness). Mutable
+    only by an update pushed through the API (write-back), which stamps ``modified``;
+    documents hold the party itself, so they show its new name at once."""
 
     id: str
     name: str
@@ -42,13 +45,22 @@ class Party:
     method: c.PaymentMethodDef = c.BACS  # how money moves between us
     vat_number: str | None = None
     kind: c.SupplierKind | None = None  # suppliers only
+    modified: int | None = None  # t of the last pushed update (None: ``created``)
+    status: str = "Active"
+    currency: str = "GBP"
+    registration_number: str | None = None
+    pushed: bool = False  # created through the API (write-back)
+
+    @property
+    def last_modified(self) -> int:
+        return self.created if self.modified is None else self.modified
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
     description: str
     unit: int
-    quantity: int
+    quantity: int | Decimal  # whole for generated lines; a pushed line's may be 1.5
     sub: int
     tax: int
     account: str
@@ -105,6 +117,7 @@ class Allocation:
     amount: int
     cash: bool  # money through the bank, rather than a credit note applied
     note: str | None = None
+    account: str = c.BANK  # the bank account the money went through (cash only)
 
 
 @dataclass(slots=True)
@@ -129,6 +142,8 @@ class Document:
     entry: JournalEntry | None = None  # what posting it made
     allocations: list[Allocation] = field(default_factory=list)
     note: str | None = None
+    due_override: int | None = None  # a pushed document's own due date (a day)
+    pushed: bool = False  # created through the API (write-back), not generated
 
     @property
     def total(self) -> int:
@@ -145,6 +160,8 @@ class Document:
 
     @property
     def due_day(self) -> int:
+        if self.due_override is not None:
+            return self.due_override
         return self.day + self.party.terms
 
 
@@ -176,17 +193,24 @@ class Payment:
     lines: tuple[PaymentLine, ...]
     reference: str | None
     note: str | None
+    account: str = c.BANK  # the bank account the money went through
 
 
 @dataclass(frozen=True, slots=True)
 class DirectCost:
+    """Money spent with no bill (``directCosts``) or, with ``income``, received with no
+    invoice (``directIncomes``: a refund, a reward, a chargeback)."""
+
     id: str
     t: int
     lines: tuple[Line, ...]
     sub: int
     tax: int
-    reference: str
-    note: str
+    reference: str | None
+    note: str | None
+    account: str = c.BANK  # the bank account the money went through
+    contact: tuple[str, str] | None = None  # (id, dataType) of the customer or supplier
+    income: bool = False
 
     @property
     def total(self) -> int:
@@ -207,6 +231,18 @@ class BankTransaction:
     amount: int
     balance: int
     type: str  # Codat's BankTransactionType
+    account: str = c.BANK  # the bank account's nominal code
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file pushed to a record (write-back), served beside its generated PDF."""
+
+    id: str
+    name: str
+    content_type: str
+    content: bytes
+    t: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +315,34 @@ class Company:
         self.vat_locked_to: int | None = None  # last day of the last VAT quarter returned
         self.bank_lines_since_fee = 0
         self._counters: dict[str, int] = defaultdict(int)
+        # Write-back (see ``writeback.py``). What the API created lives apart from what
+        # the generator draws from (its customers and suppliers lists, its counters), so
+        # a write never changes which records the generator makes or what it numbers
+        # them: while ``writing``, the ledger's own ids come from separate "w" series.
+        self.writing = False
+        self.chart: list[c.AccountDef] = list(c.ACCOUNTS)
+        self.chart_by_code: dict[str, c.AccountDef] = dict(c.ACCOUNT_BY_CODE)
+        self.account_created: dict[str, int] = {}  # code -> t, for pushed accounts
+        self.bank_details: dict[str, dict[str, str | int | None]] = {}  # pushed banks
+        self.other_bank_balances: dict[str, int] = defaultdict(int)  # by code
+        self.pushed_customers: list[Party] = []
+        self.pushed_suppliers: list[Party] = []
+        self.direct_incomes: list[DirectCost] = []
+        self.deleted: set[str] = set()  # ids of payments, direct costs, journals deleted
+        self.uploads: dict[str, list[Upload]] = defaultdict(list)  # record id -> files
+
+    def new_id(self, prefix: str, series: str, width: int) -> str:
+        """The next id of a generated series, or of its write-back twin (``prefix-w…``)
+        while a write is applied, so writes never shift the generated numbering."""
+        if self.writing:
+            return f"{prefix}-w{self.next_number('w:' + series):05d}"
+        return f"{prefix}-{self.next_number(series):0{width}d}"
+
+    def add_account(self, account: c.AccountDef, t: int) -> None:
+        self.chart.append(account)
+        self.chart_by_code[account.code] = account
+        self.accounts[account.code] = AccountTotals()
+        self.account_created[account.code] = t
 
     # -- time -----------------------------------------------------------------------
 
@@ -318,14 +382,15 @@ class Company:
         record: tuple[str, str] | None,
         lines: Iterable[JournalLine],
         day: int | None = None,
+        entry_id: str | None = None,
     ) -> JournalEntry:
         """Post a journal entry at hour ``t``, dated ``day`` (by default the day of
-        ``t``); refuses one that does not balance."""
+        ``t``); refuses one that does not balance. ``entry_id``: a pushed journal's."""
         kept = tuple(line for line in lines if line.amount)
         if sum(line.amount for line in kept) != 0:
             raise ValueError(f"unbalanced journal entry: {description}")
         entry = JournalEntry(
-            id=f"je-{self.next_number('je'):06d}",
+            id=entry_id or self.new_id("je", "je", 6),
             t=t,
             day=t // 24 if day is None else day,
             journal=journal,
@@ -351,24 +416,42 @@ class Company:
         counterparty: str | None = None,
         reference: str | None = None,
         reconcile_after: int = 24,
+        account: str = c.BANK,
     ) -> BankTransaction:
-        """A line on the bank statement. The journal entry for it is the caller's (the
-        payment's, or one the caller posts for a fee or a transfer)."""
-        self.bank_balance += amount
-        self.bank_lines_since_fee += 1
+        """A line on the statement of a bank account (by default the current account).
+        The journal entry for it is the caller's (the payment's, or one the caller posts
+        for a fee or a transfer)."""
+        if account == c.BANK:
+            self.bank_balance += amount
+            self.bank_lines_since_fee += 1
+            balance = self.bank_balance
+        else:
+            self.other_bank_balances[account] += amount
+            balance = self.other_bank_balances[account]
         line = BankTransaction(
-            id=f"btx-{self.next_number('btx'):06d}",
+            id=self.new_id("btx", "btx", 6),
             t=t,
             reconciled_at=t + reconcile_after,
             description=description,
             counterparty=counterparty,
             reference=reference,
             amount=amount,
-            balance=self.bank_balance,
+            balance=balance,
             type=kind,
+            account=account,
         )
         self.bank_transactions.append(line)
         return line
+
+    def unpost(self, entry: JournalEntry, t: int) -> None:
+        """Take a journal entry out of the ledger (a pushed manual journal deleted
+        through the API): its accounts' balances move back, stamped at ``t``."""
+        self.journal_entries.remove(entry)
+        year = self.year_of(entry.day)
+        for line in entry.lines:
+            totals = self.accounts[line.account]
+            totals.by_year[year] -= line.amount
+            totals.last_by_year[year] = max(t, totals.last_by_year.get(year, t))
 
     def balance(self, code: str) -> int:
         return sum(self.accounts[code].by_year.values())
@@ -400,7 +483,10 @@ class Company:
         lines.append(JournalLine(tax_account, -sign * doc.tax, "VAT"))
         journal = c.SALES_JOURNAL if sales else c.PURCHASES_JOURNAL
         record = (doc.id, doc.data_type)
-        doc.entry = self.post(t, journal, f"{doc.number} {doc.party.name}", record, lines)
+        # Dated by the document (the same as ``t``'s day for every generated one; a
+        # pushed document may be dated otherwise).
+        name = f"{doc.number} {doc.party.name}"
+        doc.entry = self.post(t, journal, name, record, lines, day=doc.day)
 
     def void_document(self, doc: Document, t: int) -> None:
         """Void a posted document nothing has been allocated to: a reversing entry on
@@ -516,7 +602,7 @@ class Company:
         prefix = "pay" if receipt else "bpy"
         payment = Payment(
             data_type=data_type,
-            id=f"{prefix}-{self.next_number(data_type):05d}",
+            id=self.new_id(prefix, data_type, 5),
             party=party,
             t=t,
             total=total,

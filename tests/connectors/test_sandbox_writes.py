@@ -1,0 +1,610 @@
+"""Write-back to the sandbox: what a push does to its books, checked on what the next
+pull serves. Pure: the write log is in memory, the clock is fixed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from ledgerport.connectors.errors import OutcomeUnknownError, RejectedError, TransientError
+from ledgerport.connectors.paging import Page
+from ledgerport.connectors.sandbox import CONNECTOR
+from ledgerport.connectors.sandbox.books import AS_OF, clear_cache
+from ledgerport.connectors.sandbox.reader import SandboxReader
+from ledgerport.connectors.sandbox.writer import FAULT_REJECTED, MemoryLog, SandboxWriter
+from ledgerport.connectors.spec import ReaderContext
+from ledgerport.connectors.writes import (
+    RecordChange,
+    UploadedFile,
+    WriteKind,
+    WriteRequest,
+    WriteResult,
+)
+from ledgerport.domain.enums import DataType
+from ledgerport.domain.push import PushChangeType
+from tests.connectors.sandbox_checks import D, Served, assert_books_balance, ledger_balances, served
+
+SEED = "seed-writes"
+SMALL = {
+    "customers": 8,
+    "suppliers": 8,
+    "invoices": 80,
+    "bills": 60,
+    "directCosts": 20,
+    "historyDays": 120,
+}
+NOW = AS_OF + timedelta(days=2, hours=10, minutes=30)  # 2 November 2026, 10:30
+Doc = dict[str, Any]
+BANK = "acc-1200"
+SALES = "acc-4000"
+OFFICE = "acc-7500"
+
+
+class Sandbox:
+    """One connection: a writer and readers sharing one write log."""
+
+    def __init__(self, info: Mapping[str, Any] | None = None) -> None:
+        self.log = MemoryLog()
+        self.info = {"sandbox": SMALL, **(info or {})}
+        self.now = NOW
+        self.keys = 0
+
+    def writer(self, now: datetime | None = None) -> SandboxWriter:
+        return SandboxWriter(ReaderContext("company", SEED, self.info, self.log, now or self.now))
+
+    def reader(self, now: datetime | None = None) -> SandboxReader:
+        later = now or self.now + timedelta(hours=1)
+        return SandboxReader(ReaderContext("company", SEED, self.info, self.log, later))
+
+    def write(
+        self,
+        data_type: DataType,
+        record: Mapping[str, Any] | None = None,
+        kind: WriteKind = WriteKind.CREATE,
+        record_id: str | None = None,
+        key: str | None = None,
+        **extra: Any,
+    ) -> WriteResult:
+        self.keys += 1
+        request = WriteRequest(
+            data_type,
+            kind,
+            key or f"key-{self.keys}",
+            record or {},
+            record_id=record_id,
+            **extra,
+        )
+        return self.writer().write(request)
+
+    def find(self, data_type: DataType, record_id: str) -> dict[str, Any] | None:
+        return self.reader().books().record(data_type, record_id)
+
+    def read(self, data_type: DataType, record_id: str) -> dict[str, Any]:
+        found = self.find(data_type, record_id)
+        assert found is not None, record_id
+        return found
+
+    def served(self) -> Served:
+        return served(self.reader().books())
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    return Sandbox()
+
+
+def line(
+    amount: str = "100.00", account: str = SALES, tax: str = "tax-s", **more: Any
+) -> dict[str, Any]:
+    return {
+        "description": "Work",
+        "unitAmount": amount,
+        "quantity": 1,
+        "taxRateRef": {"id": tax},
+        "accountRef": {"id": account},
+        **more,
+    }
+
+
+def invoice(customer: str = "cus-0001", *lines: dict[str, Any], **more: Any) -> Doc:
+    return {"customerRef": {"id": customer}, "lineItems": list(lines) or [line()], **more}
+
+
+def bill(supplier: str = "sup-0001", *lines: dict[str, Any], **more: Any) -> Doc:
+    return {
+        "supplierRef": {"id": supplier},
+        "lineItems": list(lines) or [line(account=OFFICE)],
+        **more,
+    }
+
+
+def payment(doc_id: str, amount: str, customer: str = "cus-0001", **more: Any) -> Doc:
+    return {
+        "customerRef": {"id": customer},
+        "accountRef": {"id": BANK},
+        "lines": [
+            {"amount": amount, "links": [{"type": "Invoice", "id": doc_id, "amount": f"-{amount}"}]}
+        ],
+        **more,
+    }
+
+
+def bill_payment(
+    doc_id: str, amount: str, supplier: str = "sup-0001", **more: Any
+) -> dict[str, Any]:
+    return {
+        "supplierRef": {"id": supplier},
+        "accountRef": {"id": BANK},
+        "lines": [
+            {"amount": amount, "links": [{"type": "Bill", "id": doc_id, "amount": f"-{amount}"}]}
+        ],
+        **more,
+    }
+
+
+def rejected(sandbox: Sandbox, data_type: DataType, record: Mapping[str, Any], **kw: Any) -> str:
+    with pytest.raises(RejectedError) as refused:
+        sandbox.write(data_type, record, **kw)
+    return refused.value.message
+
+
+def assert_balanced_with_banks(s: Served) -> None:
+    """``assert_books_balance`` for books with more than one bank account: each
+    account's statement agrees with its ledger balance."""
+    for entry in s[DataType.JOURNAL_ENTRIES]:
+        assert sum(D(x["netAmount"]) for x in entry["journalLines"]) == 0, entry["id"]
+    ledger = ledger_balances(s)
+    assert {k: D(a["currentBalance"]) for k, a in s.accounts.items()} == ledger
+    assert sum(ledger.values()) == 0
+    statement: dict[str, Decimal] = defaultdict(Decimal)
+    for tx in s[DataType.BANK_TRANSACTIONS]:
+        statement[tx["accountId"]] += D(tx["amount"])
+        assert D(tx["balance"]) == statement[tx["accountId"]] + (
+            _opening(s) if tx["accountId"] == BANK else 0
+        ), tx["id"]
+    for account in s[DataType.BANK_ACCOUNTS]:
+        opening = _opening(s) if account["id"] == BANK else 0
+        assert D(account["balance"]) == ledger[account["id"]] == statement[account["id"]] + opening
+
+
+def _opening(s: Served) -> Decimal:
+    return next(
+        D(x["netAmount"])
+        for entry in s[DataType.JOURNAL_ENTRIES]
+        if entry["description"] == "Opening balances"
+        for x in entry["journalLines"]
+        if x["accountRef"]["id"] == BANK
+    )
+
+
+# -- every data type and kind -----------------------------------------------------------
+
+
+def test_the_connector_declares_what_it_writes() -> None:
+    creates = {w.data_type for w in CONNECTOR.writes if WriteKind.CREATE in w.kinds}
+    assert creates >= {
+        DataType.BANK_ACCOUNTS,
+        DataType.SUPPLIERS,
+        DataType.CUSTOMERS,
+        DataType.BILLS,
+        DataType.BILL_PAYMENTS,
+        DataType.BILL_CREDIT_NOTES,
+        DataType.INVOICES,
+        DataType.PAYMENTS,
+        DataType.CREDIT_NOTES,
+        DataType.JOURNAL_ENTRIES,
+        DataType.CHART_OF_ACCOUNTS,
+        DataType.DIRECT_COSTS,
+        DataType.DIRECT_INCOMES,
+    }
+    assert CONNECTOR.can_write(DataType.BILLS, WriteKind.UPLOAD_ATTACHMENT)
+    assert CONNECTOR.can_write(DataType.BILL_PAYMENTS, WriteKind.DELETE)
+    assert CONNECTOR.can_write(DataType.CUSTOMERS, WriteKind.UPDATE)
+    assert CONNECTOR.stream(DataType.DIRECT_INCOMES) is not None
+
+
+def test_parties_are_created_and_updated(sandbox: Sandbox) -> None:
+    made = sandbox.write(
+        DataType.CUSTOMERS, {"customerName": "New Customer Ltd", "emailAddress": "a@b.example"}
+    )
+    assert made.record["id"] == "cus-w0001"
+    assert sandbox.read(DataType.CUSTOMERS, "cus-w0001")["customerName"] == "New Customer Ltd"
+    supplier = sandbox.write(DataType.SUPPLIERS, {"supplierName": "New Supplier Ltd"})
+    assert supplier.record["id"] == "sup-w0001"
+    sandbox.now += timedelta(hours=2)
+    sandbox.write(
+        DataType.CUSTOMERS, {"customerName": "Renamed Ltd"}, WriteKind.UPDATE, "cus-w0001"
+    )
+    got = sandbox.read(DataType.CUSTOMERS, "cus-w0001")
+    assert got["customerName"] == "Renamed Ltd"
+    assert got["emailAddress"] == "a@b.example"
+    assert "already exists" in rejected(
+        sandbox, DataType.SUPPLIERS, {"supplierName": "New Supplier Ltd"}
+    )
+    assert "supplierName is required" in rejected(sandbox, DataType.SUPPLIERS, {})
+
+
+def test_an_invoice_is_created_with_its_totals_computed(sandbox: Sandbox) -> None:
+    result = sandbox.write(DataType.INVOICES, invoice("cus-0001", line("100.00", quantity=3)))
+    assert result.record["id"] == "inv-w0001"
+    assert result.changes == (RecordChange(PushChangeType.CREATED, DataType.INVOICES, "inv-w0001"),)
+    got = sandbox.read(DataType.INVOICES, "inv-w0001")
+    assert got == result.record
+    assert (got["subTotal"], got["totalTaxAmount"], got["totalAmount"]) == (300, 60, 360)
+    assert got["status"] == "Submitted"
+    assert got["amountDue"] == 360
+    draft = sandbox.write(DataType.INVOICES, invoice(status="Draft"))
+    assert draft.record["status"] == "Draft"
+
+
+def test_every_document_type_and_direct_record_is_created(sandbox: Sandbox) -> None:
+    cases = [
+        (DataType.BILLS, bill(), "bill-w0001"),
+        (DataType.CREDIT_NOTES, invoice(), "cn-w0001"),
+        (DataType.BILL_CREDIT_NOTES, bill(), "bcn-w0001"),
+        (
+            DataType.DIRECT_COSTS,
+            {
+                "lineItems": [line("12.50", OFFICE)],
+                "paymentAllocations": [{"payment": {"accountRef": {"id": BANK}}, "allocation": {}}],
+            },
+            "dc-w0001",
+        ),
+        (
+            DataType.DIRECT_INCOMES,
+            {
+                "contactRef": {"id": "cus-0002", "dataType": "customers"},
+                "lineItems": [line("40.00", SALES)],
+                "note": "Cashback",
+            },
+            "di-w0001",
+        ),
+        (
+            DataType.JOURNAL_ENTRIES,
+            {
+                "description": "Reclass",
+                "journalLines": [
+                    {"netAmount": "25.00", "accountRef": {"id": OFFICE}},
+                    {"netAmount": "-25.00", "accountRef": {"id": "acc-7400"}},
+                ],
+            },
+            "mj-w0001",
+        ),
+        (
+            DataType.CHART_OF_ACCOUNTS,
+            {
+                "name": "Marketing",
+                "type": "Expense",
+                "nominalCode": "7800",
+                "fullyQualifiedCategory": "Expense.Overheads",
+            },
+            "acc-7800",
+        ),
+        (DataType.BANK_ACCOUNTS, {"accountName": "Savings", "currency": "GBP"}, "acc-W0002"),
+    ]
+    for data_type, record, expected in cases:
+        result = sandbox.write(data_type, record)
+        assert result.record["id"] == expected, data_type
+        assert sandbox.read(data_type, expected) == result.record, data_type
+    income = sandbox.read(DataType.DIRECT_INCOMES, "di-w0001")
+    assert income["totalAmount"] == 48
+    assert income["contactRef"]["id"] == "cus-0002"
+    assert_balanced_with_banks(sandbox.served())
+
+
+def test_a_two_part_payment_makes_an_invoice_partly_paid_then_paid(sandbox: Sandbox) -> None:
+    sandbox.write(DataType.INVOICES, invoice())  # 120.00
+    first = sandbox.write(DataType.PAYMENTS, payment("inv-w0001", "50.00"))
+    assert first.record["id"] == "pay-w0001"
+    assert RecordChange(PushChangeType.MODIFIED, DataType.INVOICES, "inv-w0001") in first.changes
+    got = sandbox.read(DataType.INVOICES, "inv-w0001")
+    assert (got["status"], got["amountDue"]) == ("PartiallyPaid", 70)
+    sandbox.write(DataType.PAYMENTS, payment("inv-w0001", "70.00"))
+    got = sandbox.read(DataType.INVOICES, "inv-w0001")
+    assert (got["status"], got["amountDue"]) == ("Paid", 0)
+    assert sandbox.read(DataType.PAYMENTS, "pay-w0002")["totalAmount"] == 70
+    assert_books_balance(sandbox.served())
+
+
+def test_a_bill_is_paid_in_two_parts(sandbox: Sandbox) -> None:
+    sandbox.write(DataType.BILLS, bill())
+    sandbox.write(DataType.BILL_PAYMENTS, bill_payment("bill-w0001", "20.00"))
+    got = sandbox.read(DataType.BILLS, "bill-w0001")
+    assert (got["status"], got["amountDue"]) == ("PartiallyPaid", 100)
+    sandbox.write(DataType.BILL_PAYMENTS, bill_payment("bill-w0001", "100.00"))
+    got = sandbox.read(DataType.BILLS, "bill-w0001")
+    assert (got["status"], got["amountDue"]) == ("Paid", 0)
+    assert_books_balance(sandbox.served())
+
+
+def test_a_bill_credit_note_allocated_by_a_bill_payment_reduces_the_bill(sandbox: Sandbox) -> None:
+    sandbox.write(DataType.BILLS, bill())  # 120.00
+    sandbox.write(DataType.BILL_CREDIT_NOTES, bill("sup-0001", line("25.00", OFFICE)))  # 30.00
+    result = sandbox.write(
+        DataType.BILL_PAYMENTS,
+        {
+            "supplierRef": {"id": "sup-0001"},
+            "lines": [
+                {
+                    "amount": 0,
+                    "links": [
+                        {"type": "Bill", "id": "bill-w0001", "amount": "-30.00"},
+                        {"type": "CreditNote", "id": "bcn-w0001", "amount": "30.00"},
+                    ],
+                }
+            ],
+        },
+    )
+    assert result.record["totalAmount"] == 0
+    got = sandbox.read(DataType.BILLS, "bill-w0001")
+    assert (got["status"], got["amountDue"]) == ("PartiallyPaid", 90)
+    note = sandbox.read(DataType.BILL_CREDIT_NOTES, "bcn-w0001")
+    assert (note["remainingCredit"], note["status"]) == (0, "Paid")
+    assert_books_balance(sandbox.served())
+
+
+# -- what the platform refuses --------------------------------------------------------------
+
+
+def test_what_a_payment_cannot_do(sandbox: Sandbox) -> None:
+    sandbox.write(DataType.INVOICES, invoice())  # 120.00
+    message = rejected(sandbox, DataType.PAYMENTS, payment("inv-w0001", "120.01"))
+    assert "INV-W0001" in message
+    assert "120.00" in message
+    sandbox.write(DataType.BANK_ACCOUNTS, {"accountName": "Dollars", "currency": "USD"})
+    usd = payment("inv-w0001", "10.00", accountRef={"id": "acc-W0001"})
+    assert "USD" in rejected(sandbox, DataType.PAYMENTS, usd)
+    mismatch = payment("inv-w0001", "10.00", currency="EUR")
+    assert "EUR" in rejected(sandbox, DataType.PAYMENTS, mismatch)
+    sandbox.write(DataType.INVOICES, invoice(status="Draft"))
+    assert "draft" in rejected(sandbox, DataType.PAYMENTS, payment("inv-w0002", "1.00"))
+    assert "no invoice" in rejected(sandbox, DataType.PAYMENTS, payment("inv-nope", "1.00"))
+    other = payment("inv-w0001", "1.00", customer="cus-0002")
+    assert "belongs to" in rejected(sandbox, DataType.PAYMENTS, other)
+    assert "no customer" in rejected(
+        sandbox, DataType.PAYMENTS, payment("inv-w0001", "1.00", customer="cus-x")
+    )
+    assert "two decimal" in rejected(sandbox, DataType.PAYMENTS, payment("inv-w0001", "1.001"))
+    not_bank = payment("inv-w0001", "1.00", accountRef={"id": SALES})
+    assert "not a bank account" in rejected(sandbox, DataType.PAYMENTS, not_bank)
+    assert sandbox.read(DataType.INVOICES, "inv-w0001")["amountDue"] == 120  # nothing written
+
+
+def test_what_a_document_cannot_be(sandbox: Sandbox) -> None:
+    assert "USD" in rejected(sandbox, DataType.INVOICES, invoice(currency="USD"))
+    assert "negative" in rejected(sandbox, DataType.INVOICES, invoice("cus-0001", line("-5.00")))
+    assert "no customer" in rejected(sandbox, DataType.INVOICES, invoice("cus-9999"))
+    assert "no account" in rejected(
+        sandbox, DataType.BILLS, bill("sup-0001", line(account="acc-x"))
+    )
+    assert "no tax rate" in rejected(sandbox, DataType.BILLS, bill("sup-0001", line(tax="tax-x")))
+    assert "add up" in rejected(sandbox, DataType.INVOICES, invoice(totalAmount="100.00"))
+    assert "add up" in rejected(
+        sandbox, DataType.INVOICES, invoice("cus-0001", line(subTotal="99.00"))
+    )
+    assert "two decimal" in rejected(sandbox, DataType.INVOICES, invoice("cus-0001", line("1.005")))
+    assert "bank account" in rejected(
+        sandbox, DataType.INVOICES, invoice("cus-0001", line(account=BANK))
+    )
+    assert "lineItems" in rejected(
+        sandbox, DataType.INVOICES, {"customerRef": {"id": "cus-0001"}, "lineItems": []}
+    )
+    assert "do not balance" in rejected(
+        sandbox,
+        DataType.JOURNAL_ENTRIES,
+        {
+            "journalLines": [
+                {"netAmount": "1.00", "accountRef": {"id": OFFICE}},
+                {"netAmount": "-2.00", "accountRef": {"id": SALES}},
+            ]
+        },
+    )
+    assert sandbox.log.entries() == ()
+
+
+# -- updates and deletes ------------------------------------------------------------------
+
+
+def test_an_update_is_refused_if_the_record_changed_since_it_was_pulled(sandbox: Sandbox) -> None:
+    made = sandbox.write(DataType.INVOICES, invoice())
+    pulled = datetime.fromisoformat(made.record["sourceModifiedDate"].replace("Z", "+00:00"))
+    sandbox.now += timedelta(hours=3)
+    sandbox.write(
+        DataType.INVOICES, invoice(note="Changed at the source"), WriteKind.UPDATE, "inv-w0001"
+    )
+    with pytest.raises(RejectedError) as refused:
+        sandbox.write(
+            DataType.INVOICES,
+            invoice(note="Ours"),
+            WriteKind.UPDATE,
+            "inv-w0001",
+            expected_modified=pulled,
+        )
+    assert refused.value.status_code == 409
+    assert "forceUpdate" in refused.value.message
+    sandbox.write(
+        DataType.INVOICES, invoice("cus-0001", line("200.00")), WriteKind.UPDATE, "inv-w0001"
+    )
+    got = sandbox.read(DataType.INVOICES, "inv-w0001")
+    assert got["totalAmount"] == 240
+    assert got["note"] == "Changed at the source"
+    sandbox.write(DataType.PAYMENTS, payment("inv-w0001", "10.00"))
+    message = rejected(
+        sandbox,
+        DataType.INVOICES,
+        invoice("cus-0001", line("300.00")),
+        kind=WriteKind.UPDATE,
+        record_id="inv-w0001",
+    )
+    assert "allocated" in message
+    assert_books_balance(sandbox.served())
+
+
+def test_deleting_a_bill_payment_opens_the_bill_again(sandbox: Sandbox) -> None:
+    sandbox.write(DataType.BILLS, bill())
+    sandbox.write(DataType.BILL_PAYMENTS, bill_payment("bill-w0001", "120.00"))
+    assert "payments allocated" in rejected(
+        sandbox, DataType.BILLS, {}, kind=WriteKind.DELETE, record_id="bill-w0001"
+    )
+    deleted = sandbox.write(DataType.BILL_PAYMENTS, kind=WriteKind.DELETE, record_id="bpy-w0001")
+    assert RecordChange(PushChangeType.MODIFIED, DataType.BILLS, "bill-w0001") in deleted.changes
+    got = sandbox.read(DataType.BILLS, "bill-w0001")
+    assert (got["status"], got["amountDue"]) == ("Open", 120)
+    assert sandbox.find(DataType.BILL_PAYMENTS, "bpy-w0001") is None
+    sandbox.write(DataType.BILLS, kind=WriteKind.DELETE, record_id="bill-w0001")
+    assert sandbox.find(DataType.BILLS, "bill-w0001") is None
+    sandbox.write(DataType.DIRECT_COSTS, {"lineItems": [line("10.00", OFFICE)]})
+    sandbox.write(DataType.DIRECT_COSTS, kind=WriteKind.DELETE, record_id="dc-w0001")
+    assert sandbox.find(DataType.DIRECT_COSTS, "dc-w0001") is None
+    sandbox.write(
+        DataType.JOURNAL_ENTRIES,
+        {
+            "journalLines": [
+                {"netAmount": "5.00", "accountRef": {"id": OFFICE}},
+                {"netAmount": "-5.00", "accountRef": {"id": "acc-7400"}},
+            ]
+        },
+    )
+    sandbox.write(DataType.JOURNAL_ENTRIES, kind=WriteKind.DELETE, record_id="mj-w0001")
+    assert sandbox.find(DataType.JOURNAL_ENTRIES, "mj-w0001") is None
+    generated = sandbox.served()[DataType.JOURNAL_ENTRIES][0]["id"]
+    assert "by hand" in rejected(
+        sandbox, DataType.JOURNAL_ENTRIES, {}, kind=WriteKind.DELETE, record_id=generated
+    )
+    assert_books_balance(sandbox.served())
+
+
+def test_a_file_uploaded_to_a_bill_is_served_beside_its_pdf(sandbox: Sandbox) -> None:
+    sandbox.write(DataType.BILLS, bill())
+    file = UploadedFile("receipt.png", "image/png", b"\x89PNG...")
+    result = sandbox.write(
+        DataType.BILLS, kind=WriteKind.UPLOAD_ATTACHMENT, record_id="bill-w0001", file=file
+    )
+    assert result.changes == (
+        RecordChange(PushChangeType.ATTACHMENT_UPLOADED, DataType.BILLS, "bill-w0001", "att-w0001"),
+    )
+    stream = CONNECTOR.stream(DataType.BILLS)
+    assert stream is not None
+    assert stream.attachments
+    files = sandbox.reader().attachments(stream, "bill-w0001")
+    assert [f.name for f in files] == ["BILL-W0001.pdf", "receipt.png"]
+    assert files[1].content == b"\x89PNG..."
+    sandbox.write(DataType.DIRECT_INCOMES, {"lineItems": [line("9.00")]})
+    sandbox.write(
+        DataType.DIRECT_INCOMES, kind=WriteKind.UPLOAD_ATTACHMENT, record_id="di-w0001", file=file
+    )
+    income = CONNECTOR.stream(DataType.DIRECT_INCOMES)
+    assert income is not None
+    assert [f.id for f in sandbox.reader().attachments(income, "di-w0001")] == ["att-w0002"]
+
+
+# -- durability, determinism, faults ---------------------------------------------------------
+
+
+def test_the_same_key_is_applied_once(sandbox: Sandbox) -> None:
+    sandbox.write(DataType.INVOICES, invoice())
+    once = sandbox.write(DataType.PAYMENTS, payment("inv-w0001", "50.00"), key="same")
+    again = sandbox.write(DataType.PAYMENTS, payment("inv-w0001", "50.00"), key="same")
+    assert again.record == once.record
+    assert len(sandbox.log.entries()) == 2
+    assert sandbox.read(DataType.INVOICES, "inv-w0001")["amountDue"] == 70
+
+
+def test_a_lost_response_is_found_and_other_faults(sandbox: Sandbox) -> None:
+    sandbox.info["sandboxFaults"] = {
+        "payments": "lostResponse",
+        "bills": "unavailable",
+        "customers": "reject",
+    }
+    sandbox.write(DataType.INVOICES, invoice())
+    request = WriteRequest(
+        DataType.PAYMENTS, WriteKind.CREATE, "lost", payment("inv-w0001", "10.00")
+    )
+    assert sandbox.writer().find(request) is None
+    with pytest.raises(OutcomeUnknownError):
+        sandbox.writer().write(request)
+    found = sandbox.writer().find(request)
+    assert found is not None
+    assert found.record["id"] == "pay-w0001"
+    with pytest.raises(TransientError):
+        sandbox.write(DataType.BILLS, bill())
+    assert rejected(sandbox, DataType.CUSTOMERS, {"customerName": "X"}) == FAULT_REJECTED
+    assert len(sandbox.log.entries()) == 2
+    sandbox.info["sandboxFaults"] = {"*": "explode"}
+    assert "explode" in rejected(sandbox, DataType.SUPPLIERS, {"supplierName": "Y"})
+
+
+def test_ids_are_deterministic_and_generated_ids_do_not_move(sandbox: Sandbox) -> None:
+    before = {dt: [r.get("id") for r in recs] for dt, recs in sandbox.served().records.items()}
+    sandbox.write(DataType.CUSTOMERS, {"customerName": "Brand New Ltd"})
+    sandbox.write(DataType.INVOICES, invoice("cus-w0001"))
+    sandbox.write(DataType.PAYMENTS, payment("inv-w0001", "120.00", customer="cus-w0001"))
+    sandbox.write(DataType.DIRECT_COSTS, {"lineItems": [line("3.00", OFFICE)]})
+    later = sandbox.now + timedelta(days=20)
+    clear_cache()  # rebuilt from the log alone
+    after = served(sandbox.reader(later).books())
+    reference = Sandbox()  # the same company with no writes
+    untouched = served(reference.reader(later).books())
+    for data_type, records in untouched.records.items():
+        ids = [r.get("id") for r in records]
+        written = [r.get("id") for r in after[data_type] if "-w" not in str(r.get("id"))]
+        assert written == ids, data_type
+    assert "inv-w0001" in {r["id"] for r in after[DataType.INVOICES]}
+    assert before[DataType.INVOICES] == [
+        r["id"] for r in after[DataType.INVOICES] if r["id"] in set(before[DataType.INVOICES])
+    ]
+    clear_cache()
+    again = served(sandbox.reader(later).books())
+    assert again.records == after.records
+    assert_books_balance(after)
+
+
+def _pull(
+    reader: SandboxReader, data_type: DataType, since: datetime | None
+) -> list[dict[str, Any]]:
+    stream = CONNECTOR.stream(data_type)
+    assert stream is not None
+    records: list[dict[str, Any]] = []
+    params: dict[str, str] | None = stream.paginator.first()
+    while params is not None:
+        page = reader.fetch(stream, params, since)
+        records += [dict(r) for r in page.records]
+        params = stream.paginator.next(params, Page(None, {}, len(page.records)))
+    return records
+
+
+def test_an_incremental_pull_after_a_mid_hour_write_sees_it(sandbox: Sandbox) -> None:
+    sandbox.now = NOW.replace(minute=10)
+    sandbox.write(DataType.INVOICES, invoice())
+    pulled_at = NOW.replace(minute=20)
+    first = _pull(sandbox.reader(pulled_at), DataType.INVOICES, None)
+    assert next(r for r in first if r["id"] == "inv-w0001")["amountDue"] == 120
+    sandbox.now = NOW.replace(minute=30)  # the same hour, after the pull
+    sandbox.write(DataType.PAYMENTS, payment("inv-w0001", "20.00"))
+    changed = _pull(sandbox.reader(NOW.replace(minute=50)), DataType.INVOICES, pulled_at)
+    got = next(r for r in changed if r["id"] == "inv-w0001")
+    assert got["amountDue"] == 100
+
+
+def test_pushed_bank_accounts_keep_their_own_balance(sandbox: Sandbox) -> None:
+    made = sandbox.write(
+        DataType.BANK_ACCOUNTS,
+        {"accountName": "Deposit", "nominalCode": "1210", "sortCode": "12-34-56"},
+    )
+    assert made.record["id"] == "acc-1210"
+    assert made.record["balance"] == 0
+    sandbox.write(DataType.INVOICES, invoice())
+    sandbox.write(DataType.PAYMENTS, payment("inv-w0001", "120.00", accountRef={"id": "acc-1210"}))
+    s = sandbox.served()
+    assert D(s.by_id(DataType.BANK_ACCOUNTS)["acc-1210"]["balance"]) == 120
+    assert s.accounts["acc-1210"]["isBankAccount"] is True
+    assert_balanced_with_banks(s)
+    renamed = sandbox.write(
+        DataType.BANK_ACCOUNTS, {"accountName": "Deposit 2"}, WriteKind.UPDATE, "acc-1210"
+    )
+    assert renamed.record["accountName"] == "Deposit 2"
