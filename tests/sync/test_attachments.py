@@ -364,7 +364,7 @@ def test_a_stored_file_is_described_exactly_as_the_model_dumps_it(
     source: SourceAttachment,
 ) -> None:
     from ledgerport.domain.accounting.attachments import Attachment
-    from ledgerport.sync.engine import _new_file
+    from ledgerport.sync.engine import stored_file
 
     expected = Attachment(
         id=source.id,
@@ -376,4 +376,4 @@ def test_a_stored_file_is_described_exactly_as_the_model_dumps_it(
         sourceModifiedDate=source.source_modified_date,
     ).model_dump(mode="json")
     expected.pop("modifiedDate", None)  # the store stamps it
-    assert _new_file(source).document == expected
+    assert stored_file(source).document == expected

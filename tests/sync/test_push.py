@@ -21,8 +21,10 @@ from ledgerport.connectors.errors import (
     RateLimitedError,
     RejectedError,
     TransientError,
+    WriteConflictError,
 )
 from ledgerport.connectors.registry import ConnectorRegistry
+from ledgerport.connectors.sandbox.books import books
 from ledgerport.connectors.spec import Branding, Connector, NoAuth
 from ledgerport.connectors.writes import (
     RecordChange,
@@ -41,11 +43,14 @@ from ledgerport.domain.push import (
 from ledgerport.errors import BadRequestError, NotFoundError
 from ledgerport.services import Services
 from ledgerport.storage.db import make_engine, make_sessionmaker, transaction
+from ledgerport.storage.repositories import records
 from ledgerport.storage.tables import PushOperationRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import push
 from ledgerport.sync.push import PushRunner
+from ledgerport.sync.writelog import StoredWriteLog
 from tests.factories import platform
+from tests.factories.sandbox import linked_sandbox, pull
 
 SUPPLIER = {"supplierName": "Acme Ltd", "status": "Active"}
 
@@ -122,6 +127,8 @@ class ScriptedPlatform:
             case "crash":
                 self._apply(request)
                 raise RuntimeError("bug after the write")
+            case "conflict":
+                raise WriteConflictError("another write landed first")
         return self._apply(request)
 
     def find(self, request: WriteRequest) -> WriteResult | None:
@@ -375,3 +382,57 @@ def test_writes_the_platform_does_not_support_are_refused_clearly(world: World) 
         )
     with pytest.raises(BadRequestError, match="timeoutInMinutes"):
         world.submit(timeout_minutes=0)
+
+
+def test_a_write_decided_on_a_state_that_moved_is_decided_again(world: World) -> None:
+    world.fake.script = ["conflict", "ok"]
+    op = world.submit()
+    assert world.runner().run(op.id).status is PushStatus.SUCCESS
+    done = world.row(op.id)
+    assert done.audit["attempts"][-1]["conflicts"] == 1
+    assert world.fake.writes == 1
+
+
+def test_the_write_log_keeps_one_order_for_concurrent_writers(world: World) -> None:
+    first = StoredWriteLog(world.services.sessions, world.connection_id)
+    second = StoredWriteLog(world.services.sessions, world.connection_id)
+    assert first.entries() == ()
+    assert second.entries() == ()
+    first.append("a", {"n": 1})
+    # The second writer decided on the empty log: its write must be decided again.
+    with pytest.raises(WriteConflictError):
+        second.append("b", {"n": 2})
+    second.append("b", {"n": 2})  # now after "a"
+    second.append("a", {"n": 1})  # the same key again: logged once
+    assert [(w.key, w.entry) for w in second.entries()] == [("a", {"n": 1}), ("b", {"n": 2})]
+
+
+def test_a_successful_write_is_readable_before_the_next_pull(
+    services: Services,
+) -> None:
+    company = linked_sandbox(services)
+    pull(services, company, DataType.SUPPLIERS)
+    connection_id = company.connections[0].id
+    op = push.submit(
+        services,
+        None,
+        company_id=company.id,
+        connection_id=connection_id,
+        data_type=DataType.SUPPLIERS,
+        kind=WriteKind.CREATE,
+        record={"supplierName": "Brand New Supplies Ltd", "status": "Active"},
+        run_now=True,
+    )
+    assert op.status == "Success", op.error_message
+    new_id = op.data["id"]
+    with services.sessions() as session:
+        stored = records.one_text(session, company.id, "suppliers", new_id, connection_id)
+    assert stored is not None
+    assert '"Brand New Supplies Ltd"' in stored
+    # The next pull finds the platform's copy identical: nothing changed, nothing new.
+    pull(services, company, DataType.SUPPLIERS)
+    with services.sessions() as session:
+        again = records.one_text(session, company.id, "suppliers", new_id, connection_id)
+        count = records.dataset_count(session, connection_id, "suppliers")
+    assert again == stored
+    assert count == len(books(str(connection_id)).records(DataType.SUPPLIERS)) + 1

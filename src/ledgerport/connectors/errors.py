@@ -5,7 +5,8 @@
     ConnectorError
     ├── TransientError          retried with backoff (5xx, timeouts, truncated bodies)
     │   └── RateLimitedError    retried after the platform's Retry-After; pauses the budget
-    │   └── OutcomeUnknownError a write was sent and no answer came: look it up first
+    │   ├── OutcomeUnknownError a write was sent and no answer came: look it up first
+    │   └── WriteConflictError  another write landed first: decide again, at once
     ├── AuthorizationLostError  the grant is gone: the connection becomes Deauthorized
     ├── RejectedError           the platform refused a write: the push fails, as told
     └── FatalError              the pull fails; the data from the last good pull stays
@@ -60,3 +61,9 @@ class RejectedError(ConnectorError):
 class OutcomeUnknownError(TransientError):
     """The write was sent and no answer came back (a timeout, a dropped connection): it
     may have happened. Never resend before asking the writer to ``find`` it."""
+
+
+class WriteConflictError(TransientError):
+    """Another write to the same books was accepted while this one was being decided:
+    nothing was written; deciding again on the new state is safe (the engine does, at
+    once)."""

@@ -357,7 +357,7 @@ class Engine:
                 )
             finally:
                 audit.attachment_calls += audit.calls - before
-            found[record_id] = [_new_file(source) for source in listed]
+            found[record_id] = [stored_file(source) for source in listed]
         result = attachments.replace_many(
             session,
             company_id=connection.company_id,
@@ -435,7 +435,7 @@ def _timed(call: Callable[[], _T], audit: Audit) -> _T:
         audit.source_seconds += time.perf_counter() - started
 
 
-def _new_file(source: SourceAttachment) -> attachments.NewFile:
+def stored_file(source: SourceAttachment) -> attachments.NewFile:
     """A platform's file as Codat's ``Attachment``: ``fileSize`` is what we were given,
     not what the platform claims, so it always matches the download. Built as the
     ``Attachment`` model dumps it (a test holds the two equal), without validating a

@@ -35,8 +35,9 @@ from ledgerport.connectors.errors import (
     RateLimitedError,
     RejectedError,
     TransientError,
+    WriteConflictError,
 )
-from ledgerport.connectors.spec import Connector, WriterContext
+from ledgerport.connectors.spec import Connector, SourceAttachment, WriterContext
 from ledgerport.connectors.writes import (
     SourceWriter,
     UploadedFile,
@@ -51,10 +52,11 @@ from ledgerport.domain.push import PushOption, PushStatus, validate
 from ledgerport.errors import BadRequestError, NotFoundError, ValidationItem
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import pulls, pushes, records
+from ledgerport.storage.repositories import attachments, pulls, pushes, records
 from ledgerport.storage.tables import CompanyRow, ConnectionRow, PushOperationRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import recovery
+from ledgerport.sync.engine import stored_file
 from ledgerport.sync.writelog import StoredWriteLog
 
 log = logging.getLogger("ledgerport.sync.push")
@@ -67,6 +69,9 @@ LEASE = timedelta(minutes=2)
 # Waits between attempts when the platform cannot be reached: quick at first, then
 # patient; the operation's deadline ends it.
 SWEEP_GRACE = timedelta(seconds=30)
+# Writes to one company's books decided on a state another write has just changed are
+# decided again at once (see WriteConflictError), this many times at most.
+CONFLICT_RETRIES = 5
 BACKOFF = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 
 Enqueue = Callable[[str], object]
@@ -307,12 +312,17 @@ class PushRunner:
         request = self._request(row)
         late = now >= deadline
         try:
-            writer = connector.writer(_context(self.services, connection))
-            result: WriteResult | None = None
-            if was_in_doubt:
-                attempt["lookedUp"] = True
-                result = writer.find(request)
-            if result is None and late:  # past the deadline nothing more is sent
+            for _ in range(CONFLICT_RETRIES):
+                try:
+                    result = self._attempt(
+                        connector, connection, request, was_in_doubt, late, attempt
+                    )
+                    break
+                except WriteConflictError:
+                    attempt["conflicts"] = attempt.get("conflicts", 0) + 1
+            else:
+                raise TransientError("the company's books kept changing under this write")
+            if result is None:  # past the deadline nothing more is sent
                 return self._fail(
                     row,
                     504,
@@ -321,15 +331,6 @@ class PushRunner:
                     attempt,
                     status=PushStatus.TIMED_OUT,
                 )
-            if result is None:
-                try:
-                    result = writer.write(request)
-                except OutcomeUnknownError as lost:
-                    attempt["outcomeUnknown"] = str(lost)
-                    attempt["lookedUp"] = True
-                    result = writer.find(request)
-                    if result is None:
-                        raise
         except RejectedError as refused:
             attempt["rejected"] = refused.message
             return self._fail(
@@ -379,6 +380,36 @@ class PushRunner:
                 in_doubt=True,
             )
         return self._succeed(row, result, now, attempt)
+
+    def _attempt(
+        self,
+        connector: Connector,
+        connection: ConnectionRow,
+        request: WriteRequest,
+        was_in_doubt: bool,
+        late: bool,
+        attempt: dict[str, Any],
+    ) -> WriteResult | None:
+        """Look the write up if the last attempt may have made it, else send it (not
+        past the deadline: then None); a lost answer is settled by looking it up."""
+        assert connector.writer is not None
+        writer = connector.writer(_context(self.services, connection))
+        if was_in_doubt:
+            attempt["lookedUp"] = True
+            found = writer.find(request)
+            if found is not None:
+                return found
+        if late:
+            return None
+        try:
+            return writer.write(request)
+        except OutcomeUnknownError as lost:
+            attempt["outcomeUnknown"] = str(lost)
+            attempt["lookedUp"] = True
+            found = writer.find(request)
+            if found is None:
+                raise
+            return found
 
     def _request(self, row: PushOperationRow) -> WriteRequest:
         data_type = DataType(row.data_type)
@@ -444,6 +475,9 @@ class PushRunner:
             current.file_content = None
             current.error_message = None
             current.audit = _with_attempt(current.audit, attempt)
+            uploaded = self._store_result(session, row, result, now)
+            if uploaded is not None:  # an upload's data is the file as stored
+                current.data = uploaded
             queued: list[uuid.UUID] = []
             connection = session.get(ConnectionRow, row.connection_id)
             connector = (
@@ -465,6 +499,61 @@ class PushRunner:
             assert self.queue_pull is not None
             self.queue_pull(str(pull_id))
         return Outcome(PushStatus.SUCCESS)
+
+    def _store_result(
+        self, session: Session, row: PushOperationRow, result: WriteResult, now: datetime
+    ) -> dict[str, Any] | None:
+        """What the write did, stored with the operation's success (one transaction):
+        the record written, a deleted one flagged, an uploaded file; so reads show it
+        at once rather than after the next pull. Returns an upload's file document."""
+        kind, data_type = WriteKind(row.kind), row.data_type
+        record_id = str(result.record.get("id") or row.record_id or "")
+        if kind in (WriteKind.CREATE, WriteKind.UPDATE) and record_id:
+            records.store_written(
+                session,
+                company_id=row.company_id,
+                connection_id=row.connection_id,
+                data_type=data_type,
+                document=_jsonable(result.record),
+                now=now,
+            )
+        elif kind is WriteKind.DELETE and row.record_id:
+            records.flag_deleted(
+                session,
+                connection_id=row.connection_id,
+                data_type=data_type,
+                record_ids=[row.record_id],
+                now=now,
+            )
+        elif kind is WriteKind.UPLOAD_ATTACHMENT and row.file_content is not None:
+            attachment_id = next((c.attachment_id for c in result.changes if c.attachment_id), None)
+            parent_stored = row.record_id is not None and attachments.parent_exists(
+                session, row.company_id, data_type, row.record_id, row.connection_id
+            )
+            file = stored_file(
+                SourceAttachment(
+                    id=attachment_id or f"upload-{row.id}",
+                    name=row.file_name or "attachment",
+                    content_type=row.file_type or "application/octet-stream",
+                    content=row.file_content,
+                    date_created=now,
+                    source_modified_date=now,
+                )
+            )
+            # Only on a record we hold: a record never pulled gets its files (this
+            # one included) with its first pull, which assumes it has none yet.
+            if attachment_id and parent_stored and row.record_id is not None:
+                attachments.add(
+                    session,
+                    company_id=row.company_id,
+                    connection_id=row.connection_id,
+                    data_type=data_type,
+                    record_id=row.record_id,
+                    file=file,
+                    now=now,
+                )
+            return dict(file.document)
+        return None
 
     def _fail(
         self,

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ledgerport.connectors.errors import WriteConflictError
 from ledgerport.connectors.writes import LoggedWrite
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import pushes
@@ -28,9 +29,20 @@ class StoredWriteLog:
         self._cache: tuple[LoggedWrite, ...] | None = None
 
     def append(self, key: str, entry: Mapping[str, Any]) -> None:
-        with transaction(self.sessions) as session:
-            pushes.log_append(session, self.connection_id, key, entry, utcnow())
-        self._cache = None
+        """Log after the entries this object handed out: if another write was logged
+        since (a second worker writing to the same company), this one was decided on a
+        state that no longer holds, and :class:`WriteConflictError` says to decide it
+        again; the engine retries at once."""
+        position = len(self.entries())
+        try:
+            with transaction(self.sessions) as session:
+                pushes.log_append(session, self.connection_id, key, entry, position, utcnow())
+        except pushes.LogConflict as conflict:
+            raise WriteConflictError(
+                "Another write to this company's books landed first; deciding again."
+            ) from conflict
+        finally:
+            self._cache = None
 
     def entries(self) -> Sequence[LoggedWrite]:
         """Read once per log object (a reader or writer lives for one operation)."""

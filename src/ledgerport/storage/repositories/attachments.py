@@ -160,6 +160,47 @@ def replace_many(
     return result
 
 
+def add(
+    session: Session,
+    *,
+    company_id: uuid.UUID,
+    connection_id: uuid.UUID,
+    data_type: str,
+    record_id: str,
+    file: NewFile,
+    now: datetime,
+) -> None:
+    """Store one more file on a record (an upload the platform has just accepted),
+    leaving its other files alone; the next pull lists them all again anyway."""
+    attachment_id = str(file.document["id"])
+    session.execute(
+        delete(AttachmentRow).where(
+            _att.connection_id == connection_id,
+            _att.data_type == data_type,
+            _att.record_id == record_id,
+            _att.attachment_id == attachment_id,
+        )
+    )
+    now = to_milliseconds(now)
+    bulk.insert_rows(
+        session.connection(),
+        _ATTACHMENTS,
+        [
+            {
+                "connection_id": connection_id,
+                "data_type": data_type,
+                "record_id": record_id,
+                "attachment_id": attachment_id,
+                "company_id": company_id,
+                "data": {**file.document, "modifiedDate": to_codat(now)},
+                "content": file.content,
+                "content_hash": content_hash(file.content),
+                "modified_date": now,
+            }
+        ],
+    )
+
+
 def _without_stamp(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "modifiedDate"}
 

@@ -71,18 +71,42 @@ def successful_writes(
 # -- the write log ----------------------------------------------------------------------
 
 
+class LogConflict(Exception):
+    """Another entry took this position first: the write was decided on an old state."""
+
+
 def log_append(
-    session: Session, connection_id: uuid.UUID, key: str, entry: Mapping[str, Any], now: datetime
+    session: Session,
+    connection_id: uuid.UUID,
+    key: str,
+    entry: Mapping[str, Any],
+    position: int,
+    now: datetime,
 ) -> bool:
-    """Add an entry; False if the key is already logged (a write is logged once)."""
+    """Add an entry at ``position`` (the number of entries its writer saw). False if
+    the key is already logged (a write is logged once); :class:`LogConflict` if another
+    entry holds that position."""
     try:
         with session.begin_nested():
             session.add(
-                WriteLogRow(connection_id=connection_id, key=key, entry=dict(entry), logged=now)
+                WriteLogRow(
+                    connection_id=connection_id,
+                    key=key,
+                    position=position,
+                    entry=dict(entry),
+                    logged=now,
+                )
             )
             session.flush()
     except IntegrityError:
-        return False
+        logged = session.scalar(
+            select(WriteLogRow.seq).where(
+                WriteLogRow.connection_id == connection_id, WriteLogRow.key == key
+            )
+        )
+        if logged is not None:
+            return False
+        raise LogConflict(f"position {position} is taken") from None
     return True
 
 

@@ -386,6 +386,22 @@ def mark_missing_deleted(
         .all()
     )
     missing = [record_id for record_id in current if record_id not in seen]
+    return flag_deleted(
+        session, connection_id=connection_id, data_type=data_type, record_ids=missing, now=now
+    )
+
+
+def flag_deleted(
+    session: Session,
+    *,
+    connection_id: uuid.UUID,
+    data_type: str,
+    record_ids: Sequence[str],
+    now: datetime,
+) -> int:
+    """Flag these records ``metadata.isDeleted`` (kept, as Codat keeps them), with a
+    new ``modifiedDate``; returns how many were asked for."""
+    missing = list(record_ids)
     now = to_milliseconds(now)
     stamp = to_codat(now)
     for start in range(0, len(missing), 500):
@@ -414,3 +430,39 @@ def mark_missing_deleted(
         if flagged:
             _update_by_key(session, flagged)
     return len(missing)
+
+
+def store_written(
+    session: Session,
+    *,
+    company_id: uuid.UUID,
+    connection_id: uuid.UUID,
+    data_type: str,
+    document: Mapping[str, Any],
+    now: datetime,
+) -> bool:
+    """A record a push has just written, as the platform answered it, stored at once so
+    reads see it before the next pull (Codat puts pushed records in its cache too; the
+    next pull finds it unchanged, or corrects it). Only where the data type has been
+    pulled on the connection: otherwise the first pull brings it with everything else,
+    and a first pull assumes it writes into an empty data set. Returns whether stored."""
+    dataset = session.get(DatasetRow, (connection_id, data_type))
+    if dataset is None:
+        return False
+    save_batch(
+        session,
+        company_id=company_id,
+        connection_id=connection_id,
+        data_type=data_type,
+        documents=[document],
+        now=now,
+    )
+    dataset.record_count = (
+        session.scalar(
+            select(func.count())
+            .select_from(RecordRow)
+            .where(RecordRow.connection_id == connection_id, RecordRow.data_type == data_type)
+        )
+        or 0
+    )
+    return True

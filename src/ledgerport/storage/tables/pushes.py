@@ -72,10 +72,14 @@ class WriteLogRow(Base):
         Uuid, ForeignKey("connections.id", ondelete="CASCADE")
     )
     key: Mapped[str] = mapped_column(String(255))
+    # How many entries the platform held when this one was written: unique, so of two
+    # writes decided on the same state, only the first is kept (the other is retried
+    # on the new state), as a platform serializes writes to one company's books.
+    position: Mapped[int] = mapped_column(Integer)
     entry: Mapped[dict[str, Any]] = mapped_column(json_type())
     logged: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("ix_write_log_connection_key", "connection_id", "key", unique=True),
-        Index("ix_write_log_connection_seq", "connection_id", "seq"),
+        Index("ix_write_log_connection_position", "connection_id", "position", unique=True),
     )

@@ -98,6 +98,7 @@ def upgrade() -> None:
         ),
         sa.Column("connection_id", sa.Uuid(), nullable=False),
         sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
         sa.Column(
             "entry",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
@@ -114,13 +115,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("write_log", schema=None) as batch_op:
         batch_op.create_index("ix_write_log_connection_key", ["connection_id", "key"], unique=True)
-        batch_op.create_index("ix_write_log_connection_seq", ["connection_id", "seq"], unique=False)
+        batch_op.create_index(
+            "ix_write_log_connection_position", ["connection_id", "position"], unique=True
+        )
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("write_log", schema=None) as batch_op:
-        batch_op.drop_index("ix_write_log_connection_seq")
+        batch_op.drop_index("ix_write_log_connection_position")
         batch_op.drop_index("ix_write_log_connection_key")
 
     op.drop_table("write_log")
