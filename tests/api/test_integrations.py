@@ -37,7 +37,7 @@ def test_features_are_honest(client: TestClient) -> None:
         "company", "chartOfAccounts", "taxRates", "trackingCategories", "paymentMethods",
         "journals", "items", "customers", "suppliers", "bankAccounts", "invoices",
         "creditNotes", "payments", "bills", "billCreditNotes", "billPayments", "directCosts",
-        "bankTransactions", "journalEntries", "directIncomes",
+        "bankTransactions", "journalEntries", "directIncomes", "transfers",
     }  # fmt: skip
     # ...and what its writer does (Post = create, Put = update).
     writes = {
@@ -48,12 +48,13 @@ def test_features_are_honest(client: TestClient) -> None:
         "chartOfAccounts": ("Post",),
         "creditNotes": ("Post", "Put"),
         "customers": ("Post", "Put"),
-        "directCosts": ("Post", "Delete", "UploadAttachment"),
-        "directIncomes": ("Post", "UploadAttachment"),
+        "directCosts": ("Post", "Put", "Delete", "UploadAttachment"),
+        "directIncomes": ("Post", "Put", "UploadAttachment"),
         "invoices": ("Post", "Put", "Delete", "UploadAttachment"),
         "journalEntries": ("Post", "Delete"),
         "payments": ("Post",),
         "suppliers": ("Post", "Put"),
+        "transfers": ("Post",),
     }
     for key in SEED_PLATFORMS:
         integration = client.get(f"/integrations/{key}").json()

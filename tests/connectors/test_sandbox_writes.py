@@ -26,8 +26,17 @@ from ledgerport.connectors.writes import (
     WriteResult,
 )
 from ledgerport.domain.enums import DataType
-from ledgerport.domain.push import PushChangeType
-from tests.connectors.sandbox_checks import D, Served, assert_books_balance, ledger_balances, served
+from ledgerport.domain.push import PushChangeType, validate
+from tests.conformance.codat_schema import errors
+from tests.connectors.sandbox_checks import (
+    D,
+    Served,
+    assert_books_balance,
+    ledger_balances,
+    profit_and_loss_from_documents,
+    served,
+    sum_by_type,
+)
 
 SEED = "seed-writes"
 SMALL = {
@@ -201,11 +210,13 @@ def test_the_connector_declares_what_it_writes() -> None:
         DataType.CHART_OF_ACCOUNTS,
         DataType.DIRECT_COSTS,
         DataType.DIRECT_INCOMES,
+        DataType.TRANSFERS,
     }
     assert CONNECTOR.can_write(DataType.BILLS, WriteKind.UPLOAD_ATTACHMENT)
     assert CONNECTOR.can_write(DataType.BILL_PAYMENTS, WriteKind.DELETE)
     assert CONNECTOR.can_write(DataType.CUSTOMERS, WriteKind.UPDATE)
     assert CONNECTOR.stream(DataType.DIRECT_INCOMES) is not None
+    assert CONNECTOR.stream(DataType.TRANSFERS) is not None
 
 
 def test_parties_are_created_and_updated(sandbox: Sandbox) -> None:
@@ -479,6 +490,65 @@ def test_deleting_a_bill_payment_opens_the_bill_again(sandbox: Sandbox) -> None:
     assert_books_balance(sandbox.served())
 
 
+def test_a_direct_cost_is_updated_and_its_posting_follows(sandbox: Sandbox) -> None:
+    before = ledger_balances(sandbox.served())
+    sandbox.write(DataType.DIRECT_COSTS, {"lineItems": [line("10.00", OFFICE)], "reference": "A"})
+    first = sandbox.read(DataType.DIRECT_COSTS, "dc-w0001")
+    sandbox.now += timedelta(hours=2)
+    update = {"lineItems": [line("25.00", "acc-7400")], "reference": "B", "totalAmount": "30.00"}
+    result = sandbox.write(DataType.DIRECT_COSTS, update, WriteKind.UPDATE, "dc-w0001")
+    assert result.changes == (RecordChange(PushChangeType.MODIFIED, DataType.DIRECT_COSTS,
+                                           "dc-w0001"),)  # fmt: skip
+    got = sandbox.read(DataType.DIRECT_COSTS, "dc-w0001")
+    assert (got["totalAmount"], got["reference"]) == (30, "B")
+    assert [x["accountRef"]["id"] for x in got["lineItems"]] == ["acc-7400"]
+    assert got["sourceModifiedDate"] > first["sourceModifiedDate"]
+    s = sandbox.served()
+    assert_books_balance(s)
+    after = ledger_balances(s)
+    assert after[OFFICE] - before[OFFICE] == 0  # the first posting is reversed
+    assert after["acc-7400"] - before["acc-7400"] == D("25.00")
+    assert after[BANK] - before[BANK] == D("-30.00")
+    # Updated again, then deleted: the posting that stands is the one reversed.
+    sandbox.write(DataType.DIRECT_COSTS, {"lineItems": [line("5.00", OFFICE)]}, WriteKind.UPDATE,
+                  "dc-w0001")  # fmt: skip
+    sandbox.write(DataType.DIRECT_COSTS, kind=WriteKind.DELETE, record_id="dc-w0001")
+    s = sandbox.served()
+    assert_books_balance(s)
+    after = ledger_balances(s)
+    assert {k: after.get(k, D(0)) for k in before} == before  # as if never written
+
+
+def test_a_refund_credits_the_expense_account_and_locked_records_stay(sandbox: Sandbox) -> None:
+    before = ledger_balances(sandbox.served())
+    refund = {"lineItems": [line("20.00", OFFICE)], "note": "Refund"}
+    sandbox.write(DataType.DIRECT_INCOMES, refund)
+    s = sandbox.served()
+    assert_books_balance(s)
+    assert ledger_balances(s)[OFFICE] - before[OFFICE] == D("-20.00")
+    sandbox.write(DataType.DIRECT_INCOMES, {"lineItems": [line("30.00", OFFICE)]},
+                  WriteKind.UPDATE, "di-w0001")  # fmt: skip
+    assert sandbox.read(DataType.DIRECT_INCOMES, "di-w0001")["totalAmount"] == 36
+    assert ledger_balances(sandbox.served())[OFFICE] - before[OFFICE] == D("-30.00")
+    # A direct cost dated on or before the ledger lock date cannot change, nor can one
+    # be moved there.
+    books = sandbox.reader().books()
+    locked = books.company.vat_locked_to
+    assert locked is not None
+    lock = books.company.date(locked).isoformat()
+    old = next(x for x in s[DataType.DIRECT_COSTS] if x["issueDate"][:10] <= lock)
+    body = {"lineItems": [line("1.00", OFFICE)]}
+    message = rejected(sandbox, DataType.DIRECT_COSTS, body, kind=WriteKind.UPDATE,
+                       record_id=old["id"])  # fmt: skip
+    assert "lock date" in message
+    moved = {**body, "issueDate": f"{lock}T00:00:00"}
+    assert "lock date" in rejected(sandbox, DataType.DIRECT_INCOMES, moved,
+                                   kind=WriteKind.UPDATE, record_id="di-w0001")  # fmt: skip
+    with pytest.raises(RejectedError) as missing:
+        sandbox.write(DataType.DIRECT_COSTS, body, WriteKind.UPDATE, "dc-nope")
+    assert missing.value.status_code == 404
+
+
 def test_a_file_uploaded_to_a_bill_is_served_beside_its_pdf(sandbox: Sandbox) -> None:
     sandbox.write(DataType.BILLS, bill())
     file = UploadedFile("receipt.png", "image/png", b"\x89PNG...")
@@ -608,3 +678,165 @@ def test_pushed_bank_accounts_keep_their_own_balance(sandbox: Sandbox) -> None:
         DataType.BANK_ACCOUNTS, {"accountName": "Deposit 2"}, WriteKind.UPDATE, "acc-1210"
     )
     assert renamed.record["accountName"] == "Deposit 2"
+
+
+# -- dates sent are kept ----------------------------------------------------------------------
+
+YESTERDAY = f"{(NOW - timedelta(days=1)).date().isoformat()}T00:00:00"  # after the lock date
+
+
+def _posting(s: Served, record_id: str) -> list[Doc]:
+    return [
+        e for e in s[DataType.JOURNAL_ENTRIES] if (e.get("recordRef") or {}).get("id") == record_id
+    ]
+
+
+def test_a_written_direct_cost_or_income_keeps_the_issue_date_sent(sandbox: Sandbox) -> None:
+    cost = {"issueDate": YESTERDAY, "lineItems": [line("10.00", OFFICE)]}
+    made = sandbox.write(DataType.DIRECT_COSTS, cost)
+    got = sandbox.read(DataType.DIRECT_COSTS, "dc-w0001")
+    assert got == made.record
+    assert got["issueDate"] == YESTERDAY  # not the day it was written...
+    assert got["sourceModifiedDate"].startswith(NOW.date().isoformat())  # ...which is this
+    allocation = got["paymentAllocations"][0]
+    assert allocation["payment"]["paidOnDate"] == allocation["allocation"]["allocatedOnDate"]
+    assert allocation["payment"]["paidOnDate"] == YESTERDAY
+    (entry,) = _posting(sandbox.served(), "dc-w0001")
+    assert entry["postedOn"] == YESTERDAY  # the date the ledger has it on
+    # An update without a date keeps it; one with a date moves it, posting included.
+    sandbox.now += timedelta(hours=2)
+    sandbox.write(DataType.DIRECT_COSTS, {"lineItems": [line("12.00", OFFICE)]},
+                  WriteKind.UPDATE, "dc-w0001")  # fmt: skip
+    assert sandbox.read(DataType.DIRECT_COSTS, "dc-w0001")["issueDate"] == YESTERDAY
+    today = f"{NOW.date().isoformat()}T00:00:00"
+    sandbox.write(DataType.DIRECT_COSTS, {**cost, "issueDate": today}, WriteKind.UPDATE,
+                  "dc-w0001")  # fmt: skip
+    s = sandbox.served()
+    assert s.by_id(DataType.DIRECT_COSTS)["dc-w0001"]["issueDate"] == today
+    assert _posting(s, "dc-w0001")[-1]["postedOn"] == today
+    assert_books_balance(s)
+    _, expenses = profit_and_loss_from_documents(s)  # issueDate is the ledger's date
+    assert expenses == sum_by_type(s)["Expense"]
+    sandbox.write(DataType.DIRECT_INCOMES, {**cost, "lineItems": [line("5.00", SALES)]})
+    assert sandbox.read(DataType.DIRECT_INCOMES, "di-w0001")["issueDate"] == YESTERDAY
+    # Generated ones are dated the day they happened, as before.
+    for generated in s[DataType.DIRECT_COSTS]:
+        if generated["id"] != "dc-w0001":
+            assert generated["issueDate"][:10] == generated["sourceModifiedDate"][:10]
+
+
+# -- transfers ----------------------------------------------------------------------------------
+
+DEPOSIT = "acc-1210"
+
+
+def transfer(
+    amount: str = "250.00",
+    source: str = BANK,
+    target: str = DEPOSIT,
+    currency: str | None = "GBP",
+    **more: Any,
+) -> Doc:
+    def side(account: str) -> Doc:
+        given = {"accountRef": {"id": account}, "amount": amount}
+        return given if currency is None else {**given, "currency": currency}
+
+    return {
+        "description": "To the deposit account",
+        "date": YESTERDAY,
+        "from": side(source),
+        "to": side(target),
+        **more,
+    }
+
+
+def test_a_transfer_is_written_and_read_back(sandbox: Sandbox) -> None:
+    assert _pull(sandbox.reader(), DataType.TRANSFERS, None) == []  # none until one is written
+    sandbox.write(DataType.BANK_ACCOUNTS, {"accountName": "Deposit", "nominalCode": "1210"})
+    before = sandbox.served()
+    pulled_at = sandbox.now
+    sandbox.now += timedelta(hours=1)
+    model = sandbox.writer().options(DataType.TRANSFERS, WriteKind.CREATE)
+    record = transfer(trackingCategoryRefs=[{"id": "trk-dept-inst"}],
+                      contactRef={"id": "sup-0001", "dataType": "suppliers"})  # fmt: skip
+    assert validate(record, model) == []
+    made = sandbox.write(DataType.TRANSFERS, record)
+    assert made.record["id"] == "trf-w0001"
+    assert made.changes == (RecordChange(PushChangeType.CREATED, DataType.TRANSFERS, "trf-w0001"),)
+    got = sandbox.read(DataType.TRANSFERS, "trf-w0001")
+    assert got == made.record
+    assert errors(got, "Transfer", spec="accounting") == []
+    assert got["date"] == YESTERDAY
+    assert (got["from"]["amount"], got["from"]["currency"]) == (250, "GBP")
+    assert (got["from"]["accountRef"]["id"], got["to"]["accountRef"]["id"]) == (BANK, DEPOSIT)
+    assert (got["to"]["amount"], got["to"]["currency"]) == (250, "GBP")
+    assert got["contactRef"] == {"id": "sup-0001", "dataType": "suppliers"}
+    assert [r["id"] for r in got["trackingCategoryRefs"]] == ["trk-dept-inst"]
+    # The next pull (incremental or not) serves it.
+    changed = _pull(sandbox.reader(), DataType.TRANSFERS, pulled_at)
+    assert [r["id"] for r in changed] == ["trf-w0001"]
+    # The money moved: a balanced entry on the transfer's date, a line on each
+    # statement, each account's balance; nothing else (no profit or loss).
+    s = sandbox.served()
+    assert_balanced_with_banks(s)
+    (entry,) = _posting(s, "trf-w0001")
+    assert entry["postedOn"] == YESTERDAY
+    assert entry["recordRef"] == {"id": "trf-w0001", "dataType": "transfers"}
+    assert {x["accountRef"]["id"]: x["netAmount"] for x in entry["journalLines"]} == {
+        DEPOSIT: 250,
+        BANK: -250,
+    }
+    lines = [x for x in s[DataType.BANK_TRANSACTIONS] if x["reference"] == "trf-w0001"]
+    assert {(x["accountId"], x["amount"], x["transactionType"]) for x in lines} == {
+        (BANK, -250, "Xfer"), (DEPOSIT, 250, "Xfer")
+    }  # fmt: skip
+    banks = s.by_id(DataType.BANK_ACCOUNTS)
+    assert D(banks[DEPOSIT]["balance"]) == 250
+    after, earlier = ledger_balances(s), ledger_balances(before)
+    assert after[DEPOSIT] - earlier[DEPOSIT] == 250
+    income, expenses = profit_and_loss_from_documents(s)
+    by_type = sum_by_type(s)
+    assert (income, expenses) == (-by_type["Income"], by_type["Expense"])
+    # Back again, with no "to" amount (the same): the deposit account is empty again.
+    back = transfer("250.00", DEPOSIT, BANK)
+    del back["to"]["amount"]
+    assert sandbox.write(DataType.TRANSFERS, back).record["id"] == "trf-w0002"
+    s = sandbox.served()
+    assert_balanced_with_banks(s)
+    assert D(s.by_id(DataType.BANK_ACCOUNTS)[DEPOSIT]["balance"]) == 0
+    clear_cache()  # replayed from the log alone: the same
+    assert served(sandbox.reader().books()).records == s.records
+
+
+def test_what_a_transfer_cannot_be(sandbox: Sandbox) -> None:
+    sandbox.write(DataType.BANK_ACCOUNTS, {"accountName": "Deposit", "nominalCode": "1210"})
+    sandbox.write(DataType.BANK_ACCOUNTS, {"accountName": "Euro", "nominalCode": "1220",
+                                           "currency": "EUR"})  # fmt: skip
+    sandbox.write(DataType.BANK_ACCOUNTS, {"accountName": "Euro 2", "nominalCode": "1230",
+                                           "currency": "EUR"})  # fmt: skip
+    locked = sandbox.reader().books().company
+    assert locked.vat_locked_to is not None
+    lock = f"{locked.date(locked.vat_locked_to).isoformat()}T00:00:00"
+    cases = [
+        ("must differ", transfer(target=BANK)),
+        ("is not a bank account", transfer(target=OFFICE)),
+        ("no account with id", transfer(target="acc-9999")),
+        ("to.amount is 200.00 but from.amount is 250.00",
+         {**transfer(), "to": {"accountRef": {"id": DEPOSIT}, "amount": "200.00"}}),
+        ("more than 0", transfer("0")),
+        ("more than 0", transfer("-5.00")),
+        ("more than two decimal places", transfer("1.001")),
+        ("lock date", transfer(date=lock)),
+        ("converts no currency", transfer(target="acc-1220", currency=None)),
+        ("keeps no exchange rates", transfer("5", "acc-1230", "acc-1220", "EUR")),
+        ("from.currency is EUR",
+         {**transfer(), "from": {"accountRef": {"id": BANK}, "amount": "5", "currency": "EUR"}}),
+        ("from is required", {"date": YESTERDAY, "to": transfer()["to"]}),
+        ("undeposited funds", transfer(depositedRecordRefs=["pay-00001"])),
+        ("no supplier with id", transfer(contactRef={"id": "sup-nope", "dataType": "suppliers"})),
+        ("no tracking category", transfer(trackingCategoryRefs=[{"id": "trk-nope"}])),
+    ]  # fmt: skip
+    for expected, record in cases:
+        assert expected in rejected(sandbox, DataType.TRANSFERS, record), expected
+    assert sandbox.reader().books().records(DataType.TRANSFERS) == []  # nothing written
+    assert sandbox.write(DataType.TRANSFERS, transfer()).record["id"] == "trf-w0001"

@@ -2,17 +2,24 @@
 against without any vendor account. Linking it takes one click in Link.
 
 It reads every data type its books generate (``books.DATA_TYPES``: company info, the
-ledger, receivables, payables, bank), each paged 100 at a time; every list is
+ledger, receivables, payables, bank) and those only written to it (direct incomes,
+transfers: ``books.WRITTEN_ONLY``), each paged 100 at a time; every list is
 incremental on ``sourceModifiedDate``, which the generator moves whenever a record
 changes. Invoices and bills carry their PDF as an attachment. A connection's
 ``connectionInfo.sandbox`` can ask for another size (see ``size.py``).
 
 It is writable (push, see ``writer.py`` and ``writeback.py``): customers, suppliers,
 bank accounts, accounts, invoices, bills, credit notes, payments, bill payments, journal
-entries, direct costs and direct incomes can be created; some updated, deleted or given
-a file (``WRITES``). Writes are kept in the connection's write log, and the books at any
-moment are the generated ones plus the writes made by then, so the next pull returns a
-pushed record like any other, under the id the write was given (``bill-w0001``...).
+entries, direct costs, direct incomes and transfers between its bank accounts can be
+created; some updated, deleted or given a file (``WRITES``). A direct cost or income
+keeps the ``issueDate`` sent, and a transfer its ``date`` (the day the write was made
+is their ``sourceModifiedDate``, and their statement lines'). An update of a direct
+cost or income reverses its posting and posts it again, and is refused when either date
+is on or before the ledger lock date; a direct income's lines may credit an expense
+account (a merchant's refund). Writes are kept in the connection's write log, and the
+books at any moment are the generated ones plus the writes made by then, so the next
+pull returns a pushed record like any other, under the id the write was given
+(``bill-w0001``, ``trf-w0001``...).
 Money is exact (more than two decimals is refused); documents are in GBP only.
 
 Failures can be asked for, to see how a client copes without a real platform:

@@ -64,9 +64,10 @@ DATA_TYPES: tuple[DataType, ...] = (
 )
 """Every data type the sandbox generates, reference data first."""
 
-WRITTEN_ONLY: tuple[DataType, ...] = (DataType.DIRECT_INCOMES,)
+WRITTEN_ONLY: tuple[DataType, ...] = (DataType.DIRECT_INCOMES, DataType.TRANSFERS)
 """Data types the generator never makes but the API can create (write-back): read too,
-so a pushed record comes back on the next pull like any other."""
+so a pushed record comes back on the next pull like any other (a company nobody wrote
+to serves none)."""
 
 READ_TYPES: tuple[DataType, ...] = DATA_TYPES + WRITTEN_ONLY
 
@@ -120,6 +121,7 @@ class Books:
             DataType.BILL_PAYMENTS: r.bill_payment,
             DataType.DIRECT_COSTS: r.direct_cost,
             DataType.DIRECT_INCOMES: r.direct_income,
+            DataType.TRANSFERS: r.transfer,
             DataType.BANK_TRANSACTIONS: r.bank_transaction,
             DataType.JOURNAL_ENTRIES: r.journal_entry,
         }
@@ -174,6 +176,8 @@ class Books:
                 return [(x.t, x) for x in co.direct_costs if x.id not in co.deleted]
             case DataType.DIRECT_INCOMES:
                 return [(x.t, x) for x in co.direct_incomes if x.id not in co.deleted]
+            case DataType.TRANSFERS:
+                return [(x.t, x) for x in co.transfers if x.id not in co.deleted]
             case DataType.BANK_TRANSACTIONS:
                 modified = self.renderer.bank_transaction_modified
                 return [(modified(x), x) for x in co.bank_transactions]

@@ -269,6 +269,7 @@ class SpendDirect:
         cost = DirectCost(
             id=f"dc-{n:05d}",
             t=self.t,
+            day=self.t // 24,
             lines=(self.line,),
             sub=self.line.sub,
             tax=self.line.tax,

@@ -81,6 +81,8 @@ UPDATE_TYPES: frozenset[DataType] = frozenset(
         DataType.CREDIT_NOTES,
         DataType.BILL_CREDIT_NOTES,
         DataType.BANK_ACCOUNTS,
+        DataType.DIRECT_COSTS,
+        DataType.DIRECT_INCOMES,
     }
 )
 """Data types with an update model: the create tree, as an update sends the whole
@@ -312,12 +314,19 @@ def _tracking(company: _Company, *, sale: bool) -> PushOption:
 
 
 def _line_items(
-    company: _Company, subject: str, *, sale: bool, tracking: bool = True
+    company: _Company,
+    subject: str,
+    *,
+    sale: bool,
+    tracking: bool = True,
+    account_types: tuple[str, ...] | None = None,
 ) -> PushOption:
     """The priced lines of a bill, invoice, credit note or direct cost/income, posted to
-    an income account (a sale) or an expense account (a purchase). A direct cost's or
-    income's lines have no ``tracking`` (Codat gives theirs another shape)."""
-    kind = "income" if sale else "expense"
+    an income account (a sale) or an expense account (a purchase), or to any of
+    ``account_types``. A direct cost's or income's lines have no ``tracking`` (Codat
+    gives theirs another shape)."""
+    types = account_types or (("Income",) if sale else ("Expense",))
+    kind = " or ".join(t.lower() for t in types)
     tax_rule = (
         "taxRateRef",
         "Required when taxAmount is given; taxAmount must be the rate applied to subTotal"
@@ -341,7 +350,7 @@ def _line_items(
                 "Nominal Account Reference",
                 f"The {kind} account the line is posted to.",
                 f"The id of an active {kind} account (see chartOfAccounts).",
-                options=company.accounts_of(kind.title()),
+                options=[option for t in types for option in company.accounts_of(t)],
                 info=[("accountRef", "Required unless itemRef is given: the item's account.")],
             ),
             "taxRateRef": ref(
@@ -846,7 +855,16 @@ def _direct(company: _Company, *, income: bool) -> PushOption:
             "issueDate": _issue_date(subject, company),
             "currency": _currency(subject, required=True),
             "currencyRate": _currency_rate(subject),
-            "lineItems": _line_items(company, subject, sale=income, tracking=False),
+            # Money coming back (a merchant's refund, a chargeback) is credited to the
+            # expense account the spend went to, as platforms allow; other income, to
+            # an income account.
+            "lineItems": _line_items(
+                company,
+                subject,
+                sale=income,
+                tracking=False,
+                account_types=("Income", "Expense") if income else None,
+            ),
             "paymentAllocations": allocations,
             **_totals(subject, "taxAmount"),
         },

@@ -27,6 +27,7 @@ from ledgerport.connectors.sandbox.state import (
     Line,
     Party,
     Payment,
+    Transfer,
 )
 from ledgerport.domain.accounting import (
     BankTransaction as BankTransactionModel,
@@ -51,6 +52,9 @@ from ledgerport.domain.accounting import (
 )
 from ledgerport.domain.accounting import (
     Payment as PaymentModel,
+)
+from ledgerport.domain.accounting import (
+    Transfer as TransferModel,
 )
 
 GBP = "GBP"
@@ -347,8 +351,9 @@ class Renderer:
 
     def _direct(self, cost: DirectCost) -> dict[str, Any]:
         """A direct cost or direct income: the lines, and the one payment that settled
-        it on the spot (from or into the bank account it went through)."""
-        on = self.day_of(cost.t)
+        it on the spot (from or into the bank account it went through), all on its own
+        date (a pushed one's is the date sent, not the day it was pushed)."""
+        on = self.day(cost.day)
         lines = [self._line(line) for line in cost.lines]
         for line in lines:
             line.pop("tracking", None)  # a direct cost's tracking has another shape
@@ -384,6 +389,34 @@ class Renderer:
         return doc
 
     # -- bank and ledger ------------------------------------------------------------
+
+    def transfer(self, transfer: Transfer) -> dict[str, Any]:
+        """Money moved between two bank accounts: the same amount out of one and into
+        the other, on the transfer's date."""
+
+        def side(code: str) -> dict[str, Any]:
+            return {
+                "accountRef": self.account_ref(code),
+                "amount": money(transfer.amount),
+                "currency": transfer.currency,
+            }
+
+        doc: dict[str, Any] = {
+            "id": transfer.id,
+            "description": transfer.description,
+            "date": self.day(transfer.day),
+            "from": side(transfer.source),
+            "to": side(transfer.target),
+            "trackingCategoryRefs": [
+                {"id": ref, "name": c.TRACKING_BY_ID[ref].name} for ref in transfer.tracking
+            ],
+            "depositedRecordRefs": [],
+            "sourceModifiedDate": self.moment(transfer.t),
+            "metadata": NOT_DELETED,
+        }
+        if transfer.contact is not None:
+            doc["contactRef"] = {"id": transfer.contact[0], "dataType": transfer.contact[1]}
+        return codat(TransferModel, doc)
 
     def bank_transaction_modified(self, line: BankTransaction) -> int:
         return line.reconciled_at if line.reconciled_at <= self.as_of else line.t

@@ -199,10 +199,14 @@ class Payment:
 @dataclass(frozen=True, slots=True)
 class DirectCost:
     """Money spent with no bill (``directCosts``) or, with ``income``, received with no
-    invoice (``directIncomes``: a refund, a reward, a chargeback)."""
+    invoice (``directIncomes``: a refund, a reward, a chargeback). ``t`` is when it was
+    recorded (its ``sourceModifiedDate``), ``day`` the date it is for (its
+    ``issueDate``, and its posting's): a generated one's is the day of ``t``; a pushed
+    one's is the ``issueDate`` sent."""
 
     id: str
     t: int
+    day: int
     lines: tuple[Line, ...]
     sub: int
     tax: int
@@ -215,6 +219,25 @@ class DirectCost:
     @property
     def total(self) -> int:
         return self.sub + self.tax
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """Money moved between two of the company's bank accounts (``transfers``; only
+    pushed ones: the generator makes none). ``t`` is when it was recorded, ``day`` the
+    date the money moved. ``amount`` left ``source`` and arrived in ``target``: the
+    sandbox converts no currency, so both sides are the same amount."""
+
+    id: str
+    t: int
+    day: int
+    source: str  # the bank accounts' nominal codes
+    target: str
+    amount: int
+    currency: str
+    description: str | None
+    contact: tuple[str, str] | None = None  # (id, dataType) of the customer or supplier
+    tracking: tuple[str, ...] = ()  # tracking category ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +351,7 @@ class Company:
         self.pushed_customers: list[Party] = []
         self.pushed_suppliers: list[Party] = []
         self.direct_incomes: list[DirectCost] = []
+        self.transfers: list[Transfer] = []
         self.deleted: set[str] = set()  # ids of payments, direct costs, journals deleted
         self.uploads: dict[str, list[Upload]] = defaultdict(list)  # record id -> files
 

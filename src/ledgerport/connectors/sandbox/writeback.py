@@ -40,12 +40,14 @@ from ledgerport.connectors.sandbox.state import (
     Company,
     DirectCost,
     Document,
+    JournalEntry,
     JournalLine,
     Line,
     Link,
     Party,
     Payment,
     PaymentLine,
+    Transfer,
     Upload,
 )
 from ledgerport.connectors.writes import LoggedWrite, RecordChange, WriteKind, WriteLog
@@ -77,6 +79,7 @@ ID_PREFIX: dict[DataType, str] = {
     DataType.DIRECT_COSTS: "dc",
     DataType.DIRECT_INCOMES: "di",
     DataType.JOURNAL_ENTRIES: "mj",  # a manual journal
+    DataType.TRANSFERS: "trf",
 }
 _NUMBER_PREFIX = {
     DataType.INVOICES: "INV-W",
@@ -377,11 +380,19 @@ def _bank(company: Company, account_id: str | None, path: str) -> c.AccountDef:
     return account
 
 
-def _document(company: Company, doc_id: str | None, data_type: DataType, path: str) -> Document:
+def _document(
+    company: Company, doc_id: str | None, data_type: DataType, path: str | None
+) -> Document:
+    """A document a write names: one a record refers to (a payment's link) is a 400 on
+    the field naming it (``path``); the one an update, delete or upload acts on (no
+    ``path``) is a 404, as every other data type's is."""
     label = _LABEL[data_type]
     doc = company.documents.get(doc_id or "")
     if doc is None or doc.deleted or doc.data_type != data_type.value:
-        raise reject(f"There is no {label} with id {doc_id}.", path)
+        message = f"There is no {label} with id {doc_id}."
+        if path is None:
+            raise reject(message, status_code=404)
+        raise reject(message, path)
     return doc
 
 
@@ -701,7 +712,7 @@ def _reverse(company: Company, doc: Document, t: int, description: str) -> None:
 
 
 def _update_document(w: _Write) -> Changes:
-    doc = _document(w.company, w.id, w.data_type, "id")
+    doc = _document(w.company, w.id, w.data_type, None)
     label = _LABEL[w.data_type]
     if doc.void:
         raise reject(f"The {label} {doc.number} is void and cannot be changed.")
@@ -742,7 +753,7 @@ def _status_of(doc: Document) -> str:
 
 
 def _delete_document(w: _Write) -> Changes:
-    doc = _document(w.company, w.id, w.data_type, "id")
+    doc = _document(w.company, w.id, w.data_type, None)
     label = _LABEL[w.data_type]
     if doc.allocations:
         raise reject(
@@ -982,12 +993,26 @@ def _delete_payment(w: _Write) -> Changes:
 # -- direct costs and direct incomes -----------------------------------------------------
 
 
-def _create_direct(w: _Write) -> Changes:
+@dataclass(frozen=True)
+class _DirectFields:
+    day: int
+    lines: tuple[Line, ...]
+    sub: int
+    tax: int
+    contact: tuple[str, str] | None
+    bank: str  # the bank account's code
+    reference: str | None
+    note: str | None
+
+
+def _direct_fields(w: _Write, existing: DirectCost | None, day_default: int) -> _DirectFields:
+    """A direct cost's or income's fields, every one checked (an update sends the whole
+    record, as a create does)."""
     record, company = w.record, w.company
     income = w.data_type is DataType.DIRECT_INCOMES
     what = "direct income" if income else "direct cost"
     _currency(record, BASE_CURRENCY, what)
-    day = _day(company, record.get("issueDate"), "issueDate", w.t // 24)
+    day = _day(company, record.get("issueDate"), "issueDate", day_default)
     lines = _lines(w, record, sales=income)
     sub, tax = _totals(record, lines, "taxAmount")
     if sub + tax <= 0:
@@ -1002,7 +1027,7 @@ def _create_direct(w: _Write) -> Changes:
                          "contactRef.dataType")  # fmt: skip
         party = _party(company, str(contact_ref["id"]), kind == "customers", "contactRef.id")
         contact = (party.id, kind)
-    bank = c.ACCOUNT_BY_CODE[c.BANK]
+    bank = c.ACCOUNT_BY_CODE[existing.account if existing is not None else c.BANK]
     allocations = _items(record, "paymentAllocations")
     if allocations:
         payment = allocations[0].get("payment")
@@ -1015,33 +1040,29 @@ def _create_direct(w: _Write) -> Changes:
             f"The {what} is in {BASE_CURRENCY} but bank account {bank.name} is in {bank.currency}.",
             "currency",
         )
-    reference = _text(record, "reference")
-    note = _text(record, "note")
-    cost = DirectCost(
-        id=w.id,
-        t=w.t,
-        lines=lines,
-        sub=sub,
-        tax=tax,
-        reference=reference,
-        note=note,
-        account=bank.code,
-        contact=contact,
-        income=income,
-    )
-    (company.direct_incomes if income else company.direct_costs).append(cost)
+    reference, note = _text(record, "reference"), _text(record, "note")
+    return _DirectFields(day, lines, sub, tax, contact, bank.code, reference, note)
+
+
+def _post_direct(w: _Write, cost: DirectCost, day: int) -> None:
+    """Post a direct cost (its accounts debited, the bank credited) or income (the
+    reverse) to the ledger, and its money to the bank account's statement."""
+    company = w.company
+    income = cost.income
+    what = "direct income" if income else "direct cost"
     sign = -1 if income else 1  # a cost debits its accounts; an income credits them
     net: dict[str, int] = defaultdict(int)
-    for line in lines:
+    for line in cost.lines:
         net[line.account] += line.sub
     journal_lines = [JournalLine(account, sign * amount) for account, amount in net.items()]
     journal_lines.append(JournalLine(c.VAT_ON_SALES if income else c.VAT_ON_PURCHASES,
-                                     sign * tax, "VAT"))  # fmt: skip
-    journal_lines.append(JournalLine(bank.code, -sign * cost.total, reference or what))
+                                     sign * cost.tax, "VAT"))  # fmt: skip
+    journal_lines.append(JournalLine(cost.account, -sign * cost.total, cost.reference or what))
+    label = cost.note or cost.reference or what.capitalize()
     company.post(
         w.t,
         c.RECEIPTS_JOURNAL if income else c.PAYMENTS_JOURNAL,
-        note or reference or what.capitalize(),
+        label,
         (cost.id, w.data_type.value),
         journal_lines,
         day=day,
@@ -1049,11 +1070,30 @@ def _create_direct(w: _Write) -> Changes:
     company.bank(
         w.t,
         -sign * cost.total,
-        (note or reference or what.capitalize())[:120],
+        label[:120],
         "Credit" if income else "Debit",
-        reference=reference or cost.id,
-        account=bank.code,
+        reference=cost.reference or cost.id,
+        account=cost.account,
     )
+
+
+def _create_direct(w: _Write) -> Changes:
+    f = _direct_fields(w, None, w.t // 24)
+    cost = DirectCost(
+        id=w.id,
+        t=w.t,
+        day=f.day,
+        lines=f.lines,
+        sub=f.sub,
+        tax=f.tax,
+        reference=f.reference,
+        note=f.note,
+        account=f.bank,
+        contact=f.contact,
+        income=w.data_type is DataType.DIRECT_INCOMES,
+    )
+    (w.company.direct_incomes if cost.income else w.company.direct_costs).append(cost)
+    _post_direct(w, cost, f.day)
     return [w.change(PushChangeType.CREATED, w.data_type, cost.id)]
 
 
@@ -1062,14 +1102,63 @@ def find_direct(company: Company, data_type: DataType, record_id: str) -> Direct
     return next((x for x in pool if x.id == record_id and x.id not in company.deleted), None)
 
 
+def _posting(company: Company, cost: DirectCost, data_type: DataType) -> JournalEntry | None:
+    """The journal entry that posts a direct cost or income as it stands now: the last
+    one for it (an update posts a reversal of the one before, then its own)."""
+    record = (cost.id, data_type.value)
+    return next((e for e in reversed(company.journal_entries) if e.record == record), None)
+
+
+def _update_direct(w: _Write) -> Changes:
+    """Rewrite a direct cost or income: its posting is reversed on its own date and the
+    new one posted, as platforms amend a spend-money transaction; refused if either date
+    is on or before the ledger lock date (a locked period never changes)."""
+    company = w.company
+    what = "direct income" if w.data_type is DataType.DIRECT_INCOMES else "direct cost"
+    cost = find_direct(company, w.data_type, w.id)
+    if cost is None:
+        raise reject(f"There is no {what} with id {w.id}.", status_code=404)
+    posting = _posting(company, cost, w.data_type)
+    locked = company.vat_locked_to
+    if posting is not None and locked is not None and posting.day <= locked:
+        lock = company.date(locked).isoformat()
+        raise reject(
+            f"The {what} {cost.id} is dated on or before the ledger lock date ({lock})"
+            " and cannot be changed.",
+        )
+    f = _direct_fields(w, cost, cost.day)
+    if posting is not None:
+        reversed_lines = (JournalLine(x.account, -x.amount, x.description) for x in posting.lines)
+        company.post(w.t, posting.journal, f"Amended {cost.id}", posting.record, reversed_lines,
+                     posting.day)  # fmt: skip
+    sign = 1 if cost.income else -1  # the money the original moved, taken back
+    company.bank(w.t, -sign * cost.total, f"Amended: {cost.reference or cost.id}"[:120],
+                 "Other", reference=cost.id, account=cost.account)  # fmt: skip
+    changed = replace(
+        cost,
+        t=w.t,
+        day=f.day,
+        lines=f.lines,
+        sub=f.sub,
+        tax=f.tax,
+        reference=f.reference,
+        note=f.note,
+        account=f.bank,
+        contact=f.contact,
+    )
+    pool = company.direct_incomes if cost.income else company.direct_costs
+    pool.remove(cost)
+    pool.append(changed)  # last: the list stays in the order records were modified
+    _post_direct(w, changed, f.day)
+    return [w.change(PushChangeType.MODIFIED, w.data_type, cost.id)]
+
+
 def _delete_direct(w: _Write) -> Changes:
     company = w.company
     cost = find_direct(company, w.data_type, w.id)
     if cost is None:
         raise reject(f"There is no direct cost with id {w.id}.", status_code=404)
-    entry = next(
-        (e for e in company.journal_entries if e.record == (cost.id, w.data_type.value)), None
-    )
+    entry = _posting(company, cost, w.data_type)
     if entry is not None:
         reversed_lines = (JournalLine(x.account, -x.amount, x.description) for x in entry.lines)
         company.post(w.t, c.GENERAL_JOURNAL, f"Deleted {cost.id}", entry.record, reversed_lines)
@@ -1266,6 +1355,133 @@ def _update_bank_account(w: _Write) -> Changes:
     return [w.change(PushChangeType.MODIFIED, w.data_type, account.id)]
 
 
+# -- transfers -----------------------------------------------------------------------------
+
+
+def _transfer_side(
+    company: Company, record: Mapping[str, Any], key: str
+) -> tuple[c.AccountDef, int | None]:
+    """One side of a transfer (``from`` or ``to``): a bank account of the company, and
+    the amount if given."""
+    side = record.get(key)
+    if not isinstance(side, Mapping):
+        raise reject(f"{key} is required: the bank account and the amount.", key)
+    bank = _bank(company, _ref_id(side, "accountRef"), f"{key}.accountRef.id")
+    currency = side.get("currency")
+    if currency is not None and currency != bank.currency:
+        raise reject(
+            f"{key}.currency is {currency} but bank account {bank.name} is in {bank.currency}.",
+            f"{key}.currency",
+        )
+    return bank, _opt_pence(side, "amount", f"{key}.amount")
+
+
+def _transfer_contact(company: Company, record: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The customer or supplier a transfer names, if any: ``contactRef.dataType`` says
+    which; without it, the customer or supplier with that id."""
+    ref = record.get("contactRef")
+    if ref is None:
+        return None
+    if not isinstance(ref, Mapping) or not isinstance(ref.get("id"), str) or not ref["id"]:
+        raise reject("contactRef must be an object with an id.", "contactRef.id")
+    kind = ref.get("dataType")
+    if kind is None:
+        found = find_party(company, DataType.CUSTOMERS, ref["id"])
+        kind = "customers" if found is not None else "suppliers"
+    if kind not in ("customers", "suppliers"):
+        raise reject("contactRef.dataType must be customers or suppliers.", "contactRef.dataType")
+    party = _party(company, ref["id"], kind == "customers", "contactRef.id")
+    return party.id, kind
+
+
+def _create_transfer(w: _Write) -> Changes:
+    """Money moved between two of the company's bank accounts: a balanced journal entry
+    (the receiving account debited, the paying one credited) on the transfer's date,
+    and a line on each account's statement. The sandbox converts no currency and its
+    ledger is in GBP, so both accounts are GBP ones and the same amount leaves one and
+    arrives in the other."""
+    record, company = w.record, w.company
+    day = _day(company, record.get("date"), "date", w.t // 24)
+    source, sent = _transfer_side(company, record, "from")
+    target, received = _transfer_side(company, record, "to")
+    if source.code == target.code:
+        raise reject(
+            "to.accountRef.id must differ from from.accountRef.id: a transfer moves money"
+            " between two accounts.",
+            "to.accountRef.id",
+        )
+    if source.currency != target.currency:
+        raise reject(
+            f"Bank account {source.name} is in {source.currency} and {target.name} in"
+            f" {target.currency}: the sandbox converts no currency.",
+            "to.accountRef.id",
+        )
+    if source.currency != BASE_CURRENCY:
+        raise reject(
+            f"Bank accounts {source.name} and {target.name} are in {source.currency}: the"
+            f" sandbox's ledger is in {BASE_CURRENCY} and keeps no exchange rates.",
+            "from.accountRef.id",
+        )
+    amount = sent if sent is not None else received
+    if amount is None:
+        raise reject("from.amount is required.", "from.amount")
+    if received is not None and received != amount:
+        raise reject(
+            f"to.amount is {_show(received)} but from.amount is {_show(amount)}: both"
+            " accounts are in the same currency, so what leaves one arrives in the other.",
+            "to.amount",
+        )
+    if amount <= 0:
+        raise reject("from.amount must be more than 0 (swap from and to to move money back).",
+                     "from.amount")  # fmt: skip
+    if record.get("depositedRecordRefs"):  # a list of record ids
+        raise reject(
+            "depositedRecordRefs is not supported: the sandbox keeps no undeposited funds"
+            " account (a payment goes straight to a bank account).",
+            "depositedRecordRefs",
+        )
+    contact = _transfer_contact(company, record)
+    tracking: list[str] = []
+    for n, ref in enumerate(_items(record, "trackingCategoryRefs")):
+        ref_id = ref.get("id")
+        if not isinstance(ref_id, str) or ref_id not in c.TRACKING_BY_ID:
+            path = f"trackingCategoryRefs[{n}].id"
+            raise reject(f"There is no tracking category with id {ref_id}.", path)
+        if ref_id not in tracking:
+            tracking.append(ref_id)
+    description = _text(record, "description")
+    transfer = Transfer(
+        id=w.id,
+        t=w.t,
+        day=day,
+        source=source.code,
+        target=target.code,
+        amount=amount,
+        currency=source.currency,
+        description=description,
+        contact=contact,
+        tracking=tuple(tracking),
+    )
+    company.transfers.append(transfer)
+    label = description or f"Transfer from {source.name} to {target.name}"
+    company.post(
+        w.t,
+        c.GENERAL_JOURNAL,
+        label,
+        (transfer.id, w.data_type.value),
+        (
+            JournalLine(target.code, amount, f"From {source.name}"),
+            JournalLine(source.code, -amount, f"To {target.name}"),
+        ),
+        day=day,
+    )
+    company.bank(w.t, -amount, label[:120], "Xfer", counterparty=target.name,
+                 reference=transfer.id, account=source.code)  # fmt: skip
+    company.bank(w.t, amount, label[:120], "Xfer", counterparty=source.name,
+                 reference=transfer.id, account=target.code)  # fmt: skip
+    return [w.change(PushChangeType.CREATED, w.data_type, transfer.id)]
+
+
 # -- attachments ---------------------------------------------------------------------------
 
 
@@ -1273,7 +1489,7 @@ def _upload(w: _Write) -> Changes:
     company = w.company
     record_id = w.id
     if w.data_type in _DOCUMENT_TYPES:
-        doc = _document(company, record_id, w.data_type, "id")
+        doc = _document(company, record_id, w.data_type, None)
         doc.modified = w.t
     elif find_direct(company, w.data_type, record_id) is None:
         raise reject(f"There is no {w.data_type.value} record with id {record_id}.",
@@ -1304,12 +1520,15 @@ _HANDLERS: dict[tuple[DataType, WriteKind], Handler] = {
     (DataType.BILL_PAYMENTS, WriteKind.DELETE): _delete_payment,
     (DataType.DIRECT_COSTS, WriteKind.CREATE): _create_direct,
     (DataType.DIRECT_INCOMES, WriteKind.CREATE): _create_direct,
+    (DataType.DIRECT_COSTS, WriteKind.UPDATE): _update_direct,
+    (DataType.DIRECT_INCOMES, WriteKind.UPDATE): _update_direct,
     (DataType.DIRECT_COSTS, WriteKind.DELETE): _delete_direct,
     (DataType.JOURNAL_ENTRIES, WriteKind.CREATE): _create_journal,
     (DataType.JOURNAL_ENTRIES, WriteKind.DELETE): _delete_journal,
     (DataType.CHART_OF_ACCOUNTS, WriteKind.CREATE): _create_account,
     (DataType.BANK_ACCOUNTS, WriteKind.CREATE): _create_bank_account,
     (DataType.BANK_ACCOUNTS, WriteKind.UPDATE): _update_bank_account,
+    (DataType.TRANSFERS, WriteKind.CREATE): _create_transfer,
 }
 for _type in _DOCUMENT_TYPES:
     _HANDLERS[(_type, WriteKind.CREATE)] = _create_document
