@@ -25,7 +25,7 @@ from codat_sync_for_payables.models.shared.suppliers import Suppliers as SdkSupp
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from ledgerport.api.payables_mapping import decode_token, encode_token
+from ledgerport.api.routes.payables.paging import decode_token, encode_token
 from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.errors import BadRequestError
 from ledgerport.services import Services

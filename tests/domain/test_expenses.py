@@ -3,9 +3,11 @@ transaction types, and how transaction and sync statuses follow from push outcom
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from ledgerport.domain import expense_documents as docs
 from ledgerport.domain import expenses as rules
 from ledgerport.domain.enums import DataType
 from ledgerport.domain.expenses import ExpenseType as T
@@ -64,19 +66,33 @@ def test_the_record_is_exact_and_paid_in_full_from_the_bank_account() -> None:
     assert isinstance(whole["totalAmount"], int)
 
 
-def test_account_types_follow_the_general_rule_or_the_platforms_lists() -> None:
+def test_account_types_follow_the_general_rule_narrowed_by_the_platform() -> None:
     assert rules.account_transaction_types(EXPENSE_ACCOUNT) == ["Payment", "Refund", "Chargeback"]
     assert rules.account_transaction_types(INCOME_ACCOUNT) == ["Reward"]
     assert rules.account_transaction_types(BANK) == []
+    # A platform whose direct incomes take only income accounts: a refund cannot go
+    # back to the expense account, and an income account still takes no spend.
     platform = rules.LineAccounts(
         direct_costs=frozenset({"acc-7500"}), direct_incomes=frozenset({"acc-4900"})
     )
     assert rules.account_transaction_types(EXPENSE_ACCOUNT, platform) == ["Payment"]
-    assert rules.account_transaction_types(INCOME_ACCOUNT, platform) == [
+    assert rules.account_transaction_types(INCOME_ACCOUNT, platform) == ["Reward"]
+    # One that takes expense accounts on direct incomes too (the sandbox).
+    both = rules.LineAccounts(
+        direct_costs=frozenset({"acc-7500"}),
+        direct_incomes=frozenset({"acc-4900", "acc-7500"}),
+        bills=frozenset({"acc-7500"}),
+        journal_entries=frozenset({"acc-4900"}),
+    )
+    assert rules.account_transaction_types(EXPENSE_ACCOUNT, both) == [
+        "Payment",
         "Refund",
-        "Reward",
         "Chargeback",
     ]
+    valid_for = rules.account_valid_for(EXPENSE_ACCOUNT, both)
+    assert "reimbursable-expense-transactions" in valid_for
+    assert "adjustment-transactions" not in valid_for
+    assert "adjustment-transactions" in rules.account_valid_for(INCOME_ACCOUNT, both)
     option = rules.account_option(EXPENSE_ACCOUNT | {"name": "Office", "currency": "GBP"})
     assert option is not None
     assert option["accountType"] == "Expense"
@@ -106,6 +122,17 @@ def test_line_accounts_are_read_from_a_create_model() -> None:
     )
     assert rules.line_account_options(model) == frozenset({"acc-7500"})
     assert rules.line_account_options(node("Empty", properties={})) is None
+    journal = node(
+        "Journal Entry",
+        properties={
+            "journalLines": PushOption(
+                type=PushOptionType.ARRAY,
+                displayName="Lines",
+                properties={"accountRef": node("Ref", properties={"id": account_id})},
+            )
+        },
+    )
+    assert rules.line_account_options(journal) == frozenset({"acc-7500"})
 
 
 def test_problems_name_every_unknown_reference_and_a_bad_total() -> None:
@@ -171,3 +198,88 @@ def test_sync_state() -> None:
     )
     assert failed.code == 5130
     assert not failed.data_pushed
+
+
+REFS = rules.References(
+    accounts={"acc-7500": EXPENSE_ACCOUNT, "acc-4900": INCOME_ACCOUNT, "acc-1200": BANK},
+    tax_rates=frozenset({"tax-s"}),
+    tracking_categories=frozenset({"trk-1"}),
+    suppliers=frozenset({"sup-0001"}),
+    customers=frozenset({"cus-0001"}),
+    bank_accounts=frozenset({"acc-1200"}),
+)
+
+
+def test_an_adjustment_is_a_balanced_journal_entry() -> None:
+    line = docs.AdjustmentLine
+    adjustment = docs.Adjustment(
+        id="a",
+        date="2026-11-20T00:00:00",
+        currency="GBP",
+        currency_rate=None,
+        reference="FX",
+        lines=(
+            line(Decimal("0.10"), "acc-7500", "debit", docs.Tracking(("trk-1",))),
+            line(Decimal("0.20"), "acc-7500", None),
+            line(Decimal("-0.30"), "acc-4900", "credit"),
+        ),
+    )
+    assert docs.adjustment_problems(adjustment, REFS) == []
+    record = docs.adjustment_record(adjustment)
+    assert record["postedOn"] == "2026-11-20T00:00:00"
+    assert record["description"] == "FX"
+    assert [x["netAmount"] for x in record["journalLines"]] == [0.1, 0.2, -0.3]
+    assert record["journalLines"][0]["tracking"] == {
+        "recordRefs": [{"id": "trk-1", "dataType": "trackingCategories"}]
+    }
+    unbalanced = docs.Adjustment(
+        "b", "2026-11-20", "GBP", None, None,
+        (line(Decimal(5), "acc-7500", None, docs.Tracking(supplier_ids=("sup-9",))),),
+    )  # fmt: skip
+    found = " | ".join(docs.adjustment_problems(unbalanced, REFS))
+    assert "at least two lines" in found
+    assert "add up to 5, not 0" in found
+    assert "supplier sup-9 does not exist" in found
+    journals_only_income = dataclasses.replace(
+        REFS, platform=rules.LineAccounts(journal_entries=frozenset({"acc-4900"}))
+    )
+    assert "not valid for adjustment" in " ".join(
+        docs.adjustment_problems(adjustment, journals_only_income)
+    )
+
+
+def test_a_reimbursable_expense_is_a_bill_from_the_employee() -> None:
+    claim = docs.Reimbursable(
+        id="r",
+        employee_id="sup-0001",
+        reference="expenses w/c 01/07",
+        issue_date="2026-11-20",
+        due_date="2026-11-30",
+        currency="GBP",
+        currency_rate=None,
+        notes="Hotel and taxi",
+        lines=(
+            docs.ClaimLine(Decimal("100.10"), Decimal("20.02"), "acc-7500", "tax-s", "Hotel",
+                           docs.Tracking(("trk-1",), invoice_to="cus-0001")),
+            docs.ClaimLine(Decimal("0.20"), Decimal(0), "acc-7500", None, "Taxi"),
+        ),
+    )  # fmt: skip
+    assert docs.reimbursable_problems(claim, REFS) == []
+    bill = docs.bill_record(claim)
+    assert (bill["supplierRef"], bill["status"], bill["dueDate"]) == (
+        {"id": "sup-0001"}, "Open", "2026-11-30"
+    )  # fmt: skip
+    assert (bill["subTotal"], bill["taxAmount"], bill["totalAmount"]) == (100.3, 20.02, 120.32)
+    assert bill["lineItems"][0]["tracking"]["customerRef"] == {"id": "cus-0001"}
+    assert bill["lineItems"][0]["trackingCategoryRefs"] == [{"id": "trk-1"}]
+    wrong = dataclasses.replace(
+        claim,
+        employee_id="sup-9",
+        due_date="2026-11-01",
+        lines=(docs.ClaimLine(Decimal(5), Decimal(0), "acc-1200", "tax-x", None),),
+    )
+    found = " | ".join(docs.reimbursable_problems(wrong, REFS))
+    assert "Supplier sup-9 does not exist" in found
+    assert "dueDate is before issueDate" in found
+    assert "acc-1200 (Asset) is not valid for reimbursable" in found
+    assert "tax rate tax-x does not exist" in found

@@ -4,10 +4,16 @@ a transaction and of a sync follow from the push operations that wrote them.
 
 Codat's four expense transaction types, and what each is in the books:
 
-- ``Payment``: card spend, money out of the card's bank account: a *direct cost*.
-- ``Refund``: a merchant gives money back for a purchase: a *direct income*.
-- ``Reward``: cashback from the card provider: a *direct income*.
-- ``Chargeback``: a disputed charge paid back by the card provider: a *direct income*.
+- ``Payment``: card spend, money out of the card's bank account: a *direct cost*,
+  debiting an expense (or asset) account.
+- ``Refund``: a merchant gives money back for a purchase: a *direct income* that
+  credits the expense account the spend went to.
+- ``Reward``: cashback from the card provider: a *direct income* to an income account.
+- ``Chargeback``: a disputed charge paid back by the card provider: a *direct income*,
+  crediting the expense account, as a refund does.
+
+Adjustments (journal entries) and reimbursable expenses (bills from the employee) are
+in :mod:`ledgerport.domain.expense_documents`.
 
 Money is exact: amounts are ``Decimal`` from the request to the record, and become JSON
 numbers only as the record is handed over.
@@ -65,7 +71,8 @@ ACCOUNT_TYPES = ("Asset", "Liability", "Income", "Expense", "Equity")
 
 # Which transaction types may post a line to an account of each type. Spend and its
 # reversals (refunds, chargebacks) go to the account the spend went to: an expense,
-# or an asset bought on the card. Cashback is income.
+# or an asset bought on the card (a refund is credited back there, as platforms do).
+# Cashback is income. The platform may narrow this further (its create models).
 _LINE_TYPES: dict[str, tuple[ExpenseType, ...]] = {
     "Expense": (ExpenseType.PAYMENT, ExpenseType.REFUND, ExpenseType.CHARGEBACK),
     "Asset": (ExpenseType.PAYMENT, ExpenseType.REFUND, ExpenseType.CHARGEBACK),
@@ -87,20 +94,36 @@ def record_type(expense_type: ExpenseType) -> DataType:
 class LineAccounts:
     """The account ids the accounting platform takes on the lines of each record type
     (read from its create models: what we offer is what the push enforces); None for a
-    record type whose model lists no accounts, where the general rule applies."""
+    record type whose model lists no accounts (or that the platform cannot write),
+    where the general rule alone applies."""
 
     direct_costs: frozenset[str] | None = None
     direct_incomes: frozenset[str] | None = None
+    bills: frozenset[str] | None = None  # reimbursable expenses
+    journal_entries: frozenset[str] | None = None  # adjustments
 
     def allowed(self, data_type: DataType) -> frozenset[str] | None:
-        return self.direct_costs if data_type is DataType.DIRECT_COSTS else self.direct_incomes
+        return {
+            DataType.DIRECT_COSTS: self.direct_costs,
+            DataType.DIRECT_INCOMES: self.direct_incomes,
+            DataType.BILLS: self.bills,
+            DataType.JOURNAL_ENTRIES: self.journal_entries,
+        }.get(data_type)
+
+
+def _platform_allows(
+    account: Mapping[str, Any], data_type: DataType, platform: LineAccounts | None
+) -> bool:
+    allowed = platform.allowed(data_type) if platform is not None else None
+    return allowed is None or str(account.get("id")) in allowed
 
 
 def line_account_options(model: PushOption) -> frozenset[str] | None:
-    """The account ids a create model allows on ``lineItems[].accountRef.id``, or None
-    if it does not restrict them."""
+    """The account ids a create model allows on ``lineItems[].accountRef.id`` (a journal
+    entry's: ``journalLines[].accountRef.id``), or None if it does not restrict them."""
     node: PushOption | None = model
-    for key in ("lineItems", "accountRef", "id"):  # an Array holds its items' fields
+    lines = "journalLines" if "journalLines" in (model.properties or {}) else "lineItems"
+    for key in (lines, "accountRef", "id"):  # an Array holds its items' fields
         node = (node.properties or {}).get(key) if node is not None else None
     if node is None or not node.options:
         return None
@@ -110,16 +133,33 @@ def line_account_options(model: PushOption) -> frozenset[str] | None:
 def account_transaction_types(
     account: Mapping[str, Any], platform: LineAccounts | None = None
 ) -> list[str]:
-    """The expense transaction types whose lines may post to this account."""
+    """The expense transaction types whose lines may post to this account: those the
+    general rule allows on its type, where the platform takes it on the record the
+    transaction becomes (so what mapping options offer is what the push accepts)."""
     if account.get("isBankAccount"):
         return []  # a bank account is what the card money moves through, not a category
     general = _LINE_TYPES.get(str(account.get("type")), ())
-    kinds = []
-    for kind in ExpenseType:
-        allowed = platform.allowed(record_type(kind)) if platform is not None else None
-        if (kind in general) if allowed is None else (str(account.get("id")) in allowed):
-            kinds.append(kind.value)
-    return kinds
+    return [
+        kind.value
+        for kind in ExpenseType
+        if kind in general and _platform_allows(account, record_type(kind), platform)
+    ]
+
+
+def reimbursable_account(account: Mapping[str, Any], platform: LineAccounts | None = None) -> bool:
+    """Whether an employee's claim may be booked to this account: what was bought (an
+    expense or an asset), on a line the platform's bills take."""
+    return (
+        account.get("type") in ("Expense", "Asset")
+        and not account.get("isBankAccount")
+        and _platform_allows(account, DataType.BILLS, platform)
+    )
+
+
+def adjustment_account(account: Mapping[str, Any], platform: LineAccounts | None = None) -> bool:
+    """Whether an adjustment (a manual journal) may post to this account: any the
+    platform's journal entries take."""
+    return _platform_allows(account, DataType.JOURNAL_ENTRIES, platform)
 
 
 def account_valid_for(
@@ -127,11 +167,12 @@ def account_valid_for(
 ) -> list[str]:
     """Codat's ``validFor``: the endpoints (and transaction types) an account suits."""
     kinds = [f"expense-transactions.{t}" for t in account_transaction_types(account, platform)]
-    if account.get("type") in ("Expense", "Asset") and not account.get("isBankAccount"):
+    if reimbursable_account(account, platform):
         kinds.append("reimbursable-expense-transactions")
     if account.get("isBankAccount"):
         kinds.append("transfer-transactions")
-    kinds.append("adjustment-transactions")
+    if adjustment_account(account, platform):
+        kinds.append("adjustment-transactions")
     return kinds
 
 

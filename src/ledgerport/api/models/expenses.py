@@ -125,6 +125,76 @@ class TransferTransactionRequest(_Body):
     _check_date = field_validator("date")(_date)
 
 
+class AdjustmentTrackingRef(_Body):
+    id: Annotated[str, Field(min_length=1, max_length=255)]
+    dataType: Literal["trackingCategories", "customers", "suppliers"] = "trackingCategories"
+
+
+class AdjustmentTransactionLine(_Body):
+    amount: Decimal  # positive: a debit; negative: a credit
+    accountRef: IdRef
+    description: Annotated[str, Field(max_length=4000)] | None = None
+    trackingRefs: (
+        Annotated[list[AdjustmentTrackingRef], Field(min_length=1, max_length=10)] | None
+    ) = None
+    invoiceTo: InvoiceTo | None = None
+
+
+class AdjustmentTransactionRequest(_Body):
+    id: uuid.UUID
+    date: str
+    currency: str
+    currencyRate: Decimal | None = None
+    reference: Annotated[str, Field(max_length=255)] | None = None
+    lines: Annotated[list[AdjustmentTransactionLine], Field(min_length=1, max_length=100)]
+
+    _check_date = field_validator("date")(_date)
+    _check_currency = field_validator("currency")(_currency)
+
+
+CreateAdjustmentRequest = Annotated[
+    list[AdjustmentTransactionRequest], Field(min_length=1, max_length=50)
+]
+
+
+class ReimbursableExpenseTransactionLine(_Body):
+    description: Annotated[str, Field(max_length=4000)] | None = None
+    netAmount: Decimal
+    taxAmount: Decimal | None = None
+    taxRateRef: IdRef | None = None
+    accountRef: IdRef | None = None
+    itemRef: OptionalIdRef | None = None
+    trackingRefs: Annotated[list[TrackingRef], Field(min_length=1, max_length=10)] | None = None
+    invoiceTo: InvoiceTo | None = None
+
+
+class UpdateReimbursableExpenseTransactionRequest(_Body):
+    reference: Annotated[str, Field(max_length=255)] | None = None
+    contactRef: IdRef
+    apAccountRef: OptionalIdRef | None = None
+    issueDate: str
+    dueDate: str
+    currency: str
+    currencyRate: Decimal | None = None
+    notes: Annotated[str, Field(max_length=4000)] | None = None
+    lines: (
+        Annotated[list[ReimbursableExpenseTransactionLine], Field(min_length=1, max_length=100)]
+        | None
+    ) = None
+
+    _check_dates = field_validator("issueDate", "dueDate")(_date)
+    _check_currency = field_validator("currency")(_currency)
+
+
+class ReimbursableExpenseTransaction(UpdateReimbursableExpenseTransactionRequest):
+    id: uuid.UUID
+
+
+CreateReimbursableRequest = Annotated[
+    list[ReimbursableExpenseTransaction], Field(min_length=1, max_length=50)
+]
+
+
 class CompanyConfiguration(_Body):
     bankAccount: IdRef
     supplier: IdRef

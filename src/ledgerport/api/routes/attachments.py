@@ -102,7 +102,7 @@ def content_disposition(filename: str) -> str:
     return header
 
 
-def _file_response(file: attachments.StoredFile, default_name: str) -> Response:
+def file_response(file: attachments.StoredFile, default_name: str) -> Response:
     return Response(
         content=file.content,
         media_type=OCTET_STREAM,
@@ -152,7 +152,7 @@ def _download(
         )
     if file is None:
         raise _attachment_not_found(parent, record_id, attachment_id)
-    return _file_response(file, attachment_id)
+    return file_response(file, attachment_id)
 
 
 def _add_routes(parent: Parent) -> None:
@@ -246,4 +246,4 @@ def download_invoice_pdf(companyId: str, invoiceId: str, services: ServicesDep) 
         file = attachments.find_pdf(session, company.id, data_type, invoiceId)
     if file is None:
         raise NotFoundError(f"Invoice {invoiceId} has no PDF in its accounting platform.")
-    return _file_response(file, f"{invoiceId}.pdf")
+    return file_response(file, f"{invoiceId}.pdf")

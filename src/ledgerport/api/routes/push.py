@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from ledgerport.api.deps import ServicesDep
@@ -25,7 +26,8 @@ from ledgerport.api.responses import JSONBytes
 from ledgerport.api.routes.companies import load_company
 from ledgerport.api.routes.connections import load_connection
 from ledgerport.api.routes.pulls import TasksDep
-from ledgerport.connectors.writes import UploadedFile, WriteKind
+from ledgerport.api.uploads import read_upload
+from ledgerport.connectors.writes import WriteKind
 from ledgerport.domain.accounting.registry import URL_SEGMENTS
 from ledgerport.domain.enums import DataType
 from ledgerport.errors import BadRequestError, NotFoundError
@@ -148,7 +150,9 @@ async def create_record(
     a message per field, and nothing is sent."""
     data_type = _data_type(dataType)
     record = await _record(request)
-    return _submit(
+    # Off the event loop: checking a record builds the platform's create model.
+    return await run_in_threadpool(
+        _submit,
         services,
         tasks,
         companyId,
@@ -179,7 +183,9 @@ async def create_bank_account(
 ) -> Response:
     """The same as ``POST .../push/bankAccounts`` (the path the seeds' guides use)."""
     record = await _record(request)
-    return _submit(
+    # Off the event loop: checking a record builds the platform's create model.
+    return await run_in_threadpool(
+        _submit,
         services,
         tasks,
         companyId,
@@ -220,7 +226,9 @@ async def update_record(
     platform's copy changed since we last pulled it (pull again first)."""
     data_type = _data_type(dataType)
     record = await _record(request)
-    return _submit(
+    # Off the event loop: checking a record builds the platform's create model.
+    return await run_in_threadpool(
+        _submit,
         services,
         tasks,
         companyId,
@@ -251,7 +259,7 @@ def delete_record(
     timeout: TimeoutParam = None,
 ) -> Response:
     data_type = _data_type(dataType)
-    return _submit(
+    return _submit(  # a plain def: FastAPI runs it in the thread pool
         services,
         tasks,
         companyId,
@@ -273,18 +281,9 @@ async def _upload(
     tasks: Tasks,
 ) -> Response:
     data_type = _data_type(dataType)
-    content = await file.read(MAX_FILE_BYTES + 1)
-    if len(content) > MAX_FILE_BYTES:
-        raise BadRequestError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
-    if not content:
-        raise BadRequestError("The file is empty.")
-    name = (file.filename or "attachment").replace("\\", "/").rsplit("/", 1)[-1][:255]
-    uploaded = UploadedFile(
-        name=name or "attachment",
-        content_type=file.content_type or "application/octet-stream",
-        content=content,
-    )
-    return _submit(
+    uploaded = await read_upload(file, max_bytes=MAX_FILE_BYTES, default_name="attachment")
+    return await run_in_threadpool(
+        _submit,
         services,
         tasks,
         companyId,

@@ -1,6 +1,5 @@
-"""Sync for Payables v2 shapes from and to the accounting standard model, and the
-opaque continuation tokens its lists page with. No I/O: the routes in
-``api/routes/payables.py`` read and write; this module only translates.
+"""Sync for Payables v2 shapes from and to the accounting standard model. Pure: the
+route modules beside it read and write; this module only translates.
 
 Where the v2 model is narrower than the accounting one, closed enums are never widened:
 an account, bank account or tax rate status other than Active/Archived is left out of
@@ -12,78 +11,12 @@ Amounts are added up as Decimal and written as JSON numbers.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-import orjson
-
 from ledgerport.api.models import payables as v2
-from ledgerport.errors import BadRequestError
-
-
-def _fingerprint(kind: str, query: str | None) -> str:
-    return hashlib.sha256(f"{kind}\n{query or ''}".encode()).hexdigest()[:16]
-
-
-def encode_token(kind: str, query: str | None, position: str | int) -> str:
-    """An opaque token for the page after ``position`` (the last record id, or an
-    offset for the in-memory option lists), bound to the list and its query."""
-    payload = orjson.dumps({"v": 1, "f": _fingerprint(kind, query), "p": position})
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
-
-
-def decode_token(token: str | None, kind: str, query: str | None) -> Any:
-    """The position a token carries, or None for the first page. A token that is not
-    ours, or was issued for another list or query, is a 400."""
-    if token is None or token == "":
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        payload = orjson.loads(raw)
-    except (binascii.Error, ValueError, orjson.JSONDecodeError):
-        raise bad_token() from None
-    if not isinstance(payload, dict) or payload.get("v") != 1 or "p" not in payload:
-        raise bad_token()
-    if payload.get("f") != _fingerprint(kind, query):
-        raise BadRequestError(
-            "The continuation token was issued for another list or query; send the same "
-            "query with it, or start again without a token."
-        )
-    position = payload["p"]
-    if not isinstance(position, str | int) or isinstance(position, bool):
-        raise bad_token()
-    return position
-
-
-def bad_token() -> BadRequestError:
-    return BadRequestError(
-        "The continuation token is not valid. Use the continuationToken of the previous "
-        "page as it was returned, or start again without one."
-    )
-
-
-def pagination(token: str | None) -> dict[str, Any]:
-    return {"continuationToken": token} if token is not None else {}
-
-
-def to_decimal(value: Any) -> Decimal | None:
-    """A JSON number (or numeric text) as an exact Decimal: floats through their shortest
-    repr, which is the decimal the platform wrote."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int | float | str):
-        try:
-            number = Decimal(str(value))
-        except ArithmeticError:
-            return None
-        return number if number.is_finite() else None
-    return None
+from ledgerport.domain.reports.amounts import to_decimal
 
 
 def json_number(value: Decimal | None) -> int | float | None:
