@@ -35,7 +35,7 @@ $(ACCOUNTING_STAMP):
 	@touch $@
 
 test: $(DEV_STAMP) $(ACCOUNTING_STAMP) ## Install dev dependencies and run the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(DEV_STAMP) ## ruff, mypy and import-linter (also run inside `make test`)
 	$(BIN)/ruff check src tests bench

@@ -40,8 +40,7 @@ BACKENDS = [
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     if not servers.postgres_available():
-        servers.skipped[servers.PG_NAME] += 1
-        pytest.skip(f"{servers.PG_NAME} is not reachable")
+        servers.skip_unreachable(servers.PG_NAME)
     name, url = servers.create_pg_database()
     upgrade(url)
     try:
@@ -54,8 +53,7 @@ def pg_url() -> Iterator[str]:
 def backend(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     if name == "postgresql" and not servers.postgres_available():
-        servers.skipped[servers.PG_NAME] += 1
-        pytest.skip(f"{servers.PG_NAME} is not reachable")
+        servers.skip_unreachable(servers.PG_NAME)
     return name
 
 
@@ -122,6 +120,14 @@ def client(app_client: TestClient, api_key: str) -> TestClient:
     """An authenticated client."""
     app_client.headers.update(platform.basic(api_key))
     return app_client
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Count skips for an unreachable server (runs in the controller under xdist)."""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        server = servers.unreachable_server(str(report.longrepr[2]))
+        if server is not None:
+            servers.skipped[server] += 1
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

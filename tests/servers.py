@@ -11,8 +11,10 @@ import functools
 import os
 import uuid
 from collections import Counter
+from typing import NoReturn
 
 import psycopg
+import pytest
 
 PG_HOST = os.environ.get("LEDGERPORT_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("LEDGERPORT_TEST_PG_PORT", "5432"))
@@ -22,7 +24,20 @@ PG_NAME = f"PostgreSQL server at {PG_HOST}:{PG_PORT}"
 REDIS_URL = os.environ.get("LEDGERPORT_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 REDIS_NAME = f"Redis server at {REDIS_URL.rsplit('/', 1)[0].removeprefix('redis://')}"
 
+# Tests skipped per unreachable server, counted from the test reports (conftest.py), so
+# the count is right under pytest-xdist too: workers' reports reach the controller.
 skipped: Counter[str] = Counter()
+UNREACHABLE = " is not reachable"
+
+
+def skip_unreachable(server: str) -> NoReturn:
+    """Skip this test because ``server`` (PG_NAME, REDIS_NAME) cannot be reached."""
+    pytest.skip(f"{server}{UNREACHABLE}")
+
+
+def unreachable_server(reason: str) -> str | None:
+    """The server a skip's reason names as unreachable, if it is one of ours."""
+    return next((s for s in (PG_NAME, REDIS_NAME) if f"{s}{UNREACHABLE}" in reason), None)
 
 
 def require_servers() -> bool:

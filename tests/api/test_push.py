@@ -90,8 +90,7 @@ def shared_database(
         yield f"sqlite:///{path.as_posix()}"
         return
     if not servers.postgres_available():
-        servers.skipped[servers.PG_NAME] += 1
-        pytest.skip(f"{servers.PG_NAME} is not reachable")
+        servers.skip_unreachable(servers.PG_NAME)
     url: str = request.getfixturevalue("pg_url")
     yield url
     engine = make_engine(url)  # leave it empty for the next module, as database_url does

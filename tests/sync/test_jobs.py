@@ -86,8 +86,7 @@ def test_separate_worker_process_over_redis(
     services: Services, database_url: str, tmp_path: Path
 ) -> None:
     if not servers.redis_available():
-        servers.skipped[servers.REDIS_NAME] += 1
-        pytest.skip(f"{servers.REDIS_NAME} is not reachable")
+        servers.skip_unreachable(servers.REDIS_NAME)
     name = f"ledgerport-test-{uuid.uuid4().hex[:8]}"
     queue = make_queue(servers.REDIS_URL, tmp_path, name=name)
     tasks = register_tasks(queue, services)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pytest
 from pydantic import SecretStr
 from sqlalchemy import update
 
@@ -57,8 +56,7 @@ def test_a_worker_killed_mid_pull_leaves_the_last_good_data(
     database_url: str, tmp_path: Path
 ) -> None:
     if not servers.redis_available():
-        servers.skipped[servers.REDIS_NAME] += 1
-        pytest.skip(f"{servers.REDIS_NAME} is not reachable")
+        servers.skip_unreachable(servers.REDIS_NAME)
     services = Services.build(
         Settings(database_url=database_url, data_dir=tmp_path, secret_key=SecretStr("kill"))
     )
