@@ -12,6 +12,7 @@ from typing import Any
 
 from ledgerport.connectors.writes import WriteKind
 from ledgerport.domain.enums import DataType
+from ledgerport.domain.push import PushStatus
 from tests.api.push_world import PNG, Body, D, World
 
 # -- request bodies, from the company's real ids -----------------------------------------
@@ -179,6 +180,19 @@ def direct_income(w: World, amount: int = 40, **more: Any) -> Body:
     }
 
 
+def journal_book(w: World) -> Body:
+    """A journal (book), under the company's first journal, as Codat's prototype."""
+    parent = w.choices("journals", "parentId")[0]["value"]
+    return {
+        "name": "Pushed Accruals",
+        "journalCode": "PACC",
+        "type": "General",
+        "parentId": parent,
+        "hasChildren": False,
+        "status": "Active",
+    }
+
+
 def transfer(w: World) -> Body:
     """From the company's bank account to ``w.target``, a second one."""
     return {
@@ -218,12 +232,17 @@ class Endpoint:
     invalid: Invalid | None = None
     missing: tuple[str, int, str] | None = None
     path: str | None = None  # a route other than .../push/{segment}[/{id}]
+    # A delete of a file, when the world uploaded none (``missing``): the file's id.
+    missing_file: str | None = None
 
-    def url(self, record_id: str | None) -> str:
+    def url(self, record_id: str | None, attachment_id: str | None = None) -> str:
         if self.path is not None:
             return self.path
         if self.kind is WriteKind.CREATE:
             return f"/push/{self.segment}"
+        if self.kind is WriteKind.DELETE_ATTACHMENT:
+            # Codat's path (bills'; the route serves every type that keeps files).
+            return f"/push/{self.segment}/{record_id}/attachments/{attachment_id}"
         if self.kind is WriteKind.UPLOAD_ATTACHMENT:
             # Codat's paths: plural for bills, singular for the others.
             suffix = "attachments" if self.data_type is DataType.BILLS else "attachment"
@@ -236,13 +255,15 @@ class Endpoint:
             WriteKind.UPDATE: "PUT",
             WriteKind.DELETE: "DELETE",
             WriteKind.UPLOAD_ATTACHMENT: "POST",
+            WriteKind.DELETE_ATTACHMENT: "DELETE",
         }[self.kind]
         kwargs: dict[str, Any] = {"params": params}
         if self.kind is WriteKind.UPLOAD_ATTACHMENT:
             kwargs["files"] = {"file": ("receipt.png", PNG, "image/png")}
         elif body is not None:
             kwargs["json"] = body
-        return w.call(method, self.url(record_id), **kwargs)
+        attachment = w.attachment if w.attachment is not None else self.missing_file
+        return w.call(method, self.url(record_id, attachment), **kwargs)
 
 
 def _totals(total: int, due: int | None = None, status: str | None = None) -> Expect:
@@ -340,6 +361,43 @@ def _expect_transfer(w: World, got: Body) -> None:
     )
     assert D(got["from"]["amount"]) == D(got["to"]["amount"]) == 75
     assert got["date"].startswith(w.day[:10])
+
+
+def _expect_journal_book(w: World, got: Body) -> None:
+    """Read back as sent, under its parent; and a journal entry written afterwards is
+    recorded in it."""
+    assert (got["name"], got["journalCode"], got["type"], got["status"]) == (
+        "Pushed Accruals", "PACC", "General", "Active"
+    )  # fmt: skip
+    assert got["parentId"] == journal_book(w)["parentId"]
+    assert got["hasChildren"] is False
+    entry_id = w.made("journalEntries", {**journal(w), "journalRef": {"id": got["id"]}})
+    w.pull(DataType.JOURNAL_ENTRIES)
+    entry = w.found("journalEntries", entry_id)
+    assert entry["journalRef"] == {"id": got["id"], "name": "Pushed Accruals"}
+
+
+def _invalid_journal_book(w: World) -> tuple[Body, set[str]]:
+    return (
+        {"name": 42, "journalCode": "FAR-TOO-LONG", "type": "Bank", "hasChildren": "no",
+         "parentId": "jnl-nope"},
+        {"name", "journalCode", "type", "hasChildren", "parentId"},
+    )  # fmt: skip
+
+
+def _with_file(segment: str, body: Callable[[World], Body]) -> Target:
+    """A record made by a push, with a file uploaded to it (``w.attachment``)."""
+
+    def target(w: World) -> str:
+        record_id = w.made(segment, body(w))
+        suffix = "attachments" if segment == "bills" else "attachment"
+        files = {"file": ("old.png", PNG, "image/png")}
+        op = w.call("POST", f"/push/{segment}/{record_id}/{suffix}", files=files)
+        assert w.run() == [PushStatus.SUCCESS], w.op(op)
+        w.attachment = str(w.op(op)["data"]["id"])
+        return record_id
+
+    return target
 
 
 def _second_bank_account(w: World) -> str:
@@ -576,6 +634,19 @@ def _delete(
     )  # fmt: skip
 
 
+def _delete_file(
+    segment: str,
+    data_type: DataType,
+    body: Callable[[World], Body],
+    missing: tuple[str, int, str],
+    missing_file: str,
+) -> Endpoint:
+    return Endpoint(
+        f"delete-attachment-{segment}", WriteKind.DELETE_ATTACHMENT, data_type, segment, segment,
+        target=_with_file(segment, body), missing=missing, missing_file=missing_file,
+    )  # fmt: skip
+
+
 def _upload(
     segment: str, data_type: DataType, target: Target, missing: tuple[str, int, str]
 ) -> Endpoint:
@@ -615,6 +686,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             _invalid_direct_income),
     _create("transfers", DataType.TRANSFERS, transfer, _expect_transfer, _invalid_transfer,
             target=_second_bank_account),
+    _create("journals", DataType.JOURNALS, journal_book, _expect_journal_book,
+            _invalid_journal_book),
     # updates
     _update("suppliers", DataType.SUPPLIERS, _generated_supplier,
             lambda w: {"supplierName": "Renamed Supplier Ltd", "status": "Active"},
@@ -663,6 +736,21 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             ("dc-w9999", 404, "There is no directCosts record with id dc-w9999.")),
     _upload("directIncomes", DataType.DIRECT_INCOMES, _created("directIncomes", direct_income),
             ("di-w9999", 404, "There is no directIncomes record with id di-w9999.")),
+    # deleting an uploaded file (Codat's Sync for Payables v1: bills); a generated PDF is
+    # the platform's and refused, a file the record does not have is a 404
+    _delete_file("bills", DataType.BILLS, bill,
+                 ("bill-00001", 400, "is the bill's own PDF, made by the platform"),
+                 "att-bill-00001"),
+    _delete_file("invoices", DataType.INVOICES, invoice,
+                 ("inv-00001", 400, "is the invoice's own PDF, made by the platform"),
+                 "att-inv-00001"),
+    _delete_file("directCosts", DataType.DIRECT_COSTS, direct_cost,
+                 ("dc-00001", 404,
+                  "There is no attachment with id att-w9999 on directCosts record dc-00001."),
+                 "att-w9999"),
+    _delete_file("directIncomes", DataType.DIRECT_INCOMES, direct_income,
+                 ("di-w9999", 404, "There is no directIncomes record with id di-w9999."),
+                 "att-w0001"),
 )  # fmt: skip
 
 BY_NAME = {endpoint.name: endpoint for endpoint in ENDPOINTS}

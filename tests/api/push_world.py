@@ -49,6 +49,8 @@ CHANGE = {
     WriteKind.UPDATE: "Modified",
     WriteKind.DELETE: "Deleted",
     WriteKind.UPLOAD_ATTACHMENT: "AttachmentUploaded",
+    # Codat has no change type for a file removed: the record's, with the attachmentId.
+    WriteKind.DELETE_ATTACHMENT: "Deleted",
 }
 
 
@@ -80,6 +82,7 @@ class World:
     services: Services
     company: Any
     target: str | None = None  # what the write under test acts on, once made
+    attachment: str | None = None  # the file a delete of a file removes, once uploaded
     _options: dict[str, Body] = field(default_factory=dict)
     _pulled: set[DataType] = field(default_factory=set)
 

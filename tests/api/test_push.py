@@ -168,6 +168,9 @@ def test_a_valid_write_succeeds_and_the_next_pull_serves_it(
     record_id = _prepare(world, endpoint)
     if endpoint.kind is not WriteKind.CREATE:
         world.pull(endpoint.data_type)  # the record is in the data API before the write
+    if endpoint.kind is WriteKind.DELETE_ATTACHMENT:  # ...with the file to delete
+        url = f"{world.base}/data/{endpoint.read}/{record_id}/attachments/{world.attachment}"
+        assert world.client.get(url).status_code == 200
     written = world.logged()
     op = endpoint.send(world, record_id, _body(world, endpoint))
     _assert_pending(op, endpoint)
@@ -202,6 +205,14 @@ def test_a_valid_write_succeeds_and_the_next_pull_serves_it(
             assert response.json()["metadata"]["isDeleted"] is True, response.json()
         else:
             assert_codat_error(response, 404)
+    elif endpoint.kind is WriteKind.DELETE_ATTACHMENT:
+        assert record_id is not None
+        assert change["attachmentId"] == world.attachment
+        url = f"{world.base}/data/{endpoint.read}/{record_id}/attachments"
+        listed = world.client.get(url)
+        assert listed.status_code == 200, listed.text
+        assert world.attachment not in {a["id"] for a in listed.json()["attachments"]}
+        assert_codat_error(world.client.get(f"{url}/{world.attachment}"), 404)
     else:
         assert record_id is not None
         attachment_id = change["attachmentId"]

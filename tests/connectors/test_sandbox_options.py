@@ -48,6 +48,7 @@ SCHEMAS = {
     D.DIRECT_COSTS: "DirectCost",
     D.DIRECT_INCOMES: "DirectIncome",
     D.TRANSFERS: "Transfer",
+    D.JOURNALS: "Journal",
 }
 # Fields Codat defines elsewhere than the 2023 accounting spec's record schema.
 NOT_IN_2023_SPEC = {(D.BANK_ACCOUNTS, "status")}  # Codat's current bankAccountStatus
@@ -236,6 +237,18 @@ def chart_account() -> dict[str, Any]:
     }
 
 
+def journal() -> dict[str, Any]:
+    # Codat's journalPrototype as an SDK sends it (hasChildren is a plain bool there).
+    return {
+        "journalCode": "ACC",
+        "name": "Accruals",
+        "type": "General",
+        "parentId": c.GENERAL_JOURNAL.id,
+        "hasChildren": False,
+        "status": "Active",
+    }
+
+
 EXAMPLES = {
     D.BILLS: bill,
     D.BILL_PAYMENTS: bill_payment,
@@ -251,6 +264,7 @@ EXAMPLES = {
     D.JOURNAL_ENTRIES: journal_entry,
     D.TRANSFERS: transfer,
     D.CHART_OF_ACCOUNTS: chart_account,
+    D.JOURNALS: journal,
 }
 
 
@@ -299,7 +313,9 @@ def test_no_update_model_for_what_the_sandbox_cannot_update(
         model(company, data_type, WriteKind.UPDATE)
 
 
-@pytest.mark.parametrize("kind", [WriteKind.DELETE, WriteKind.UPLOAD_ATTACHMENT])
+@pytest.mark.parametrize(
+    "kind", [WriteKind.DELETE, WriteKind.UPLOAD_ATTACHMENT, WriteKind.DELETE_ATTACHMENT]
+)
 @pytest.mark.parametrize("data_type", sorted(CREATE_TYPES))
 def test_delete_and_upload_take_an_empty_object(
     company: Books, data_type: DataType, kind: WriteKind
@@ -412,6 +428,7 @@ REQUIRED = {
     D.SUPPLIERS: {"supplierName", "addresses[].type"},
     D.CUSTOMERS: {"customerName", "addresses[].type"},
     D.CHART_OF_ACCOUNTS: {"name", "nominalCode", "type"},
+    D.JOURNALS: {"name"},
     D.JOURNAL_ENTRIES: {
         "postedOn",
         "journalRef.id",
@@ -656,8 +673,37 @@ def test_payment_methods_offered_are_the_active_ones(company: Books) -> None:
     assert c.CASH.id not in ids
 
 
+def test_journals_offered_are_the_companys_active_ones() -> None:
+    """A journal created through the API is a journalRef and a parent at once; an
+    archived one is neither; a code in use is warned against."""
+    size = Size(customers=2, suppliers=2, invoices=5, bills=5, direct_costs=2, history_days=60)
+    company_ = simulate("options-journals", size, AS_OF)
+    company_.journals += [
+        c.JournalDef("jnl-w0001", "ACC", "Accruals", "General", "jnl-general"),
+        c.JournalDef("jnl-w0002", None, "Old", "General", status="Archived"),
+    ]
+    made = Books("options-journals", size, AS_OF, company_)
+    active = [j.id for j in c.JOURNALS] + ["jnl-w0001"]
+    assert option_values(model(made, D.JOURNAL_ENTRIES), "journalRef.id") == active
+    journal_model = model(made, D.JOURNALS)
+    assert option_values(journal_model, "parentId") == active
+    assert option_values(journal_model, "type") == [
+        "General", "Sales", "Purchases", "CashReceipts", "CashPayments"
+    ]  # fmt: skip
+    assert option_values(journal_model, "status") == ["Active", "Archived"]
+    warnings = node_at(journal_model, "journalCode").validation
+    assert warnings is not None
+    assert "ACC" in warnings.warnings[0].details
+    assert "GJ" in warnings.warnings[0].details
+    assert paths(made, D.JOURNALS, {"name": "X", "type": "Bank", "journalCode": "TOOLONGCODE"}) == [
+        "journalCode",
+        "type",
+    ]
+
+
 def test_currencies(company: Books) -> None:
-    in_gbp = CREATE_TYPES - {D.BANK_ACCOUNTS, D.TRANSFERS, D.SUPPLIERS, D.CUSTOMERS}
+    # Journals hold no money: no currency.
+    in_gbp = CREATE_TYPES - {D.BANK_ACCOUNTS, D.TRANSFERS, D.SUPPLIERS, D.CUSTOMERS, D.JOURNALS}
     for data_type in in_gbp - {D.JOURNAL_ENTRIES}:
         assert option_values(model(company, data_type), "currency") == ["GBP"], data_type
     journal = model(company, D.JOURNAL_ENTRIES)

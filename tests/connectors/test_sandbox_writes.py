@@ -213,6 +213,15 @@ def test_the_connector_declares_what_it_writes() -> None:
         DataType.TRANSFERS,
     }
     assert CONNECTOR.can_write(DataType.BILLS, WriteKind.UPLOAD_ATTACHMENT)
+    for data_type in (
+        DataType.BILLS,
+        DataType.INVOICES,
+        DataType.DIRECT_COSTS,
+        DataType.DIRECT_INCOMES,
+    ):
+        assert CONNECTOR.can_write(data_type, WriteKind.DELETE_ATTACHMENT), data_type
+    assert not CONNECTOR.can_write(DataType.CREDIT_NOTES, WriteKind.DELETE_ATTACHMENT)
+    assert CONNECTOR.can_write(DataType.JOURNALS, WriteKind.CREATE)
     assert CONNECTOR.can_write(DataType.BILL_PAYMENTS, WriteKind.DELETE)
     assert CONNECTOR.can_write(DataType.CUSTOMERS, WriteKind.UPDATE)
     assert CONNECTOR.stream(DataType.DIRECT_INCOMES) is not None
@@ -571,6 +580,216 @@ def test_a_file_uploaded_to_a_bill_is_served_beside_its_pdf(sandbox: Sandbox) ->
     income = CONNECTOR.stream(DataType.DIRECT_INCOMES)
     assert income is not None
     assert [f.id for f in sandbox.reader().attachments(income, "di-w0001")] == ["att-w0002"]
+
+
+def _files(sandbox: Sandbox, data_type: DataType, record_id: str) -> list[str]:
+    stream = CONNECTOR.stream(data_type)
+    assert stream is not None
+    return [f.id for f in sandbox.reader().attachments(stream, record_id)]
+
+
+def _delete_file(sandbox: Sandbox, data_type: DataType, record_id: str, attachment_id: str,
+                 key: str | None = None) -> WriteResult:  # fmt: skip
+    return sandbox.write(data_type, {"attachmentId": attachment_id}, WriteKind.DELETE_ATTACHMENT,
+                         record_id, key=key, attachment_id=attachment_id)  # fmt: skip
+
+
+def test_a_file_pushed_to_a_record_is_deleted_and_its_pdf_is_not(sandbox: Sandbox) -> None:
+    file = UploadedFile("receipt.png", "image/png", b"\x89PNG...")
+    sandbox.write(DataType.BILLS, bill())
+    for _ in range(2):
+        sandbox.write(DataType.BILLS, kind=WriteKind.UPLOAD_ATTACHMENT, record_id="bill-w0001",
+                      file=file)  # fmt: skip
+    assert _files(sandbox, DataType.BILLS, "bill-w0001") == [
+        "att-bill-w0001", "att-w0001", "att-w0002"
+    ]  # fmt: skip
+    before = sandbox.read(DataType.BILLS, "bill-w0001")
+    sandbox.now += timedelta(hours=3)
+
+    result = _delete_file(sandbox, DataType.BILLS, "bill-w0001", "att-w0001", key="del")
+    assert result.changes == (
+        RecordChange(PushChangeType.DELETED, DataType.BILLS, "bill-w0001", "att-w0001"),
+    )
+    assert result.record["id"] == "bill-w0001"  # the bill, as it stands without the file
+    assert _files(sandbox, DataType.BILLS, "bill-w0001") == ["att-bill-w0001", "att-w0002"]
+    after = sandbox.read(DataType.BILLS, "bill-w0001")
+    assert after["sourceModifiedDate"] > before["sourceModifiedDate"]  # an incremental pull
+    assert {k: v for k, v in after.items() if k != "sourceModifiedDate"} == {
+        k: v for k, v in before.items() if k != "sourceModifiedDate"
+    }  # nothing else about the bill changed
+
+    # The same write again is the same write; it is found by its key, like any other.
+    written = len(sandbox.log.entries())
+    again = _delete_file(sandbox, DataType.BILLS, "bill-w0001", "att-w0001", key="del")
+    assert again.changes == result.changes
+    assert len(sandbox.log.entries()) == written
+    request = WriteRequest(DataType.BILLS, WriteKind.DELETE_ATTACHMENT, "del",
+                           {"attachmentId": "att-w0001"}, "bill-w0001",
+                           attachment_id="att-w0001")  # fmt: skip
+    found = sandbox.writer().find(request)
+    assert found is not None
+    assert found.changes == result.changes
+
+    # What the platform refuses, changing nothing.
+    with pytest.raises(RejectedError) as gone:
+        _delete_file(sandbox, DataType.BILLS, "bill-w0001", "att-w0001")
+    assert gone.value.status_code == 404
+    assert (
+        gone.value.message == "There is no attachment with id att-w0001 on bills record bill-w0001."
+    )
+    with pytest.raises(RejectedError) as pdf:
+        _delete_file(sandbox, DataType.BILLS, "bill-w0001", "att-bill-w0001")
+    assert pdf.value.status_code == 400
+    assert "own PDF" in pdf.value.message
+    assert "cannot be deleted" in pdf.value.message
+    with pytest.raises(RejectedError) as elsewhere:  # a file of another record
+        _delete_file(sandbox, DataType.INVOICES, "inv-00001", "att-w0002")
+    assert elsewhere.value.status_code == 404
+    with pytest.raises(RejectedError) as no_bill:
+        _delete_file(sandbox, DataType.BILLS, "bill-w9999", "att-w0002")
+    assert (no_bill.value.status_code, no_bill.value.message) == (
+        404, "There is no bill with id bill-w9999."
+    )  # fmt: skip
+    assert len(sandbox.log.entries()) == written
+    assert _files(sandbox, DataType.BILLS, "bill-w0001") == ["att-bill-w0001", "att-w0002"]
+
+    # Rebuilt from the log alone, the books are the same.
+    clear_cache()
+    assert _files(sandbox, DataType.BILLS, "bill-w0001") == ["att-bill-w0001", "att-w0002"]
+    # A new upload is numbered on from every upload made, deleted ones too.
+    sandbox.write(DataType.BILLS, kind=WriteKind.UPLOAD_ATTACHMENT, record_id="bill-w0001",
+                  file=file)  # fmt: skip
+    assert _files(sandbox, DataType.BILLS, "bill-w0001")[-1] == "att-w0003"
+
+
+def test_files_of_direct_costs_and_incomes_and_invoices_are_deleted(sandbox: Sandbox) -> None:
+    file = UploadedFile("r.pdf", "application/pdf", b"%PDF-1.4 receipt")
+    cost = {"lineItems": [line("5.00", OFFICE)]}
+    sandbox.write(DataType.DIRECT_COSTS, cost)
+    sandbox.write(DataType.DIRECT_INCOMES, {"lineItems": [line("9.00")]})
+    sandbox.write(DataType.INVOICES, invoice())
+    targets = [
+        (DataType.DIRECT_COSTS, "dc-w0001", "att-w0001"),
+        (DataType.DIRECT_INCOMES, "di-w0001", "att-w0002"),
+        (DataType.INVOICES, "inv-w0001", "att-w0003"),
+    ]
+    for data_type, record_id, _ in targets:
+        sandbox.write(data_type, kind=WriteKind.UPLOAD_ATTACHMENT, record_id=record_id, file=file)
+    for data_type, record_id, attachment_id in targets:
+        assert attachment_id in _files(sandbox, data_type, record_id)
+        _delete_file(sandbox, data_type, record_id, attachment_id)
+        assert attachment_id not in _files(sandbox, data_type, record_id)
+    assert _files(sandbox, DataType.INVOICES, "inv-w0001") == ["att-inv-w0001"]  # its PDF
+    with pytest.raises(RejectedError) as no_cost:
+        _delete_file(sandbox, DataType.DIRECT_COSTS, "dc-w9999", "att-w0001")
+    assert no_cost.value.status_code == 404
+    with pytest.raises(RejectedError) as unsupported:  # credit notes keep no files
+        _delete_file(sandbox, DataType.CREDIT_NOTES, "cn-00001", "att-w0001")
+    assert unsupported.value.status_code == 405
+
+
+def _journal(sandbox: Sandbox, record: Mapping[str, Any]) -> str:
+    return str(sandbox.write(DataType.JOURNALS, record).record["id"])
+
+
+def test_a_journal_is_created_and_takes_journal_entries(sandbox: Sandbox) -> None:
+    reader = sandbox.reader()
+    stream = CONNECTOR.stream(DataType.JOURNALS)
+    assert stream is not None
+    catalog = {j["id"] for j in _pull(reader, DataType.JOURNALS, None)}
+    general = sandbox.read(DataType.JOURNALS, "jnl-general")
+    assert general["hasChildren"] is False
+
+    made = sandbox.write(
+        DataType.JOURNALS,
+        {"name": "Accruals", "journalCode": "ACC", "type": "General", "parentId": "jnl-general",
+         "hasChildren": False, "status": "Active"},
+    )  # fmt: skip
+    assert made.record["id"] == "jnl-w0001"
+    assert made.changes == (RecordChange(PushChangeType.CREATED, DataType.JOURNALS, "jnl-w0001"),)
+    got = sandbox.read(DataType.JOURNALS, "jnl-w0001")
+    assert got == made.record
+    assert errors(got, "Journal", spec="accounting") == []
+    assert (got["journalCode"], got["name"], got["type"], got["parentId"], got["status"]) == (
+        "ACC", "Accruals", "General", "jnl-general", "Active"
+    )  # fmt: skip
+    assert got["hasChildren"] is False
+    assert got["createdOn"] == got["sourceModifiedDate"] == "2026-11-02T10:00:00Z"
+    parent = sandbox.read(DataType.JOURNALS, "jnl-general")
+    assert parent["hasChildren"] is True
+    assert parent["sourceModifiedDate"] == got["sourceModifiedDate"]  # an incremental pull
+    changed = _pull(sandbox.reader(), DataType.JOURNALS, NOW - timedelta(minutes=5))
+    assert {j["id"] for j in changed} == {"jnl-general", "jnl-w0001"}
+    assert {j["id"] for j in _pull(sandbox.reader(), DataType.JOURNALS, None)} == catalog | {
+        "jnl-w0001"
+    }
+    # A code is not required; the next journal is the next of the series.
+    assert _journal(sandbox, {"name": "Old accruals", "status": "Archived"}) == "jnl-w0002"
+    bare = sandbox.read(DataType.JOURNALS, "jnl-w0002")
+    assert (bare["journalCode"], bare["type"], bare["parentId"]) == (None, "General", None)
+
+    # A journal entry written afterwards is recorded in it.
+    entry = {
+        "description": "Accrued rent",
+        "journalRef": {"id": "jnl-w0001"},
+        "journalLines": [
+            {"netAmount": "30.00", "accountRef": {"id": OFFICE}},
+            {"netAmount": "-30.00", "accountRef": {"id": "acc-7400"}},
+        ],
+    }
+    posted = sandbox.write(DataType.JOURNAL_ENTRIES, entry)
+    assert posted.record["journalRef"] == {"id": "jnl-w0001", "name": "Accruals"}
+    assert "journalRef.id" in [
+        path
+        for path, _ in _refusal(
+            sandbox, DataType.JOURNAL_ENTRIES, {**entry, "journalRef": {"id": "jnl-w0002"}}
+        )
+    ]  # fmt: skip  (archived)
+    assert_balanced_with_banks(sandbox.served())
+
+    # Rebuilt from the log, the same.
+    clear_cache()
+    assert sandbox.read(DataType.JOURNALS, "jnl-w0001") == got
+    assert sandbox.read(DataType.JOURNAL_ENTRIES, posted.record["id"]) == posted.record
+
+
+def _refusal(
+    sandbox: Sandbox, data_type: DataType, record: Mapping[str, Any]
+) -> tuple[tuple[str | None, str], ...]:
+    with pytest.raises(RejectedError) as refused:
+        sandbox.write(data_type, record)
+    assert refused.value.status_code == 400
+    return refused.value.fields
+
+
+def test_what_a_journal_cannot_be(sandbox: Sandbox) -> None:
+    _journal(sandbox, {"name": "Accruals", "journalCode": "ACC"})
+    written = len(sandbox.log.entries())
+    cases: list[tuple[dict[str, Any], str, str]] = [
+        ({"journalCode": "X1"}, "name", "name is required."),
+        ({"name": "accruals"}, "name", "A journal named 'accruals' already exists."),
+        ({"name": "GENERAL"}, "name", "A journal named 'GENERAL' already exists."),
+        (
+            {"name": "Other", "journalCode": "acc"},
+            "journalCode",
+            "journalCode acc is already used.",
+        ),
+        ({"name": "Other", "journalCode": "GJ"}, "journalCode", "journalCode GJ is already used."),
+        ({"name": "Other", "type": "Bank"}, "type", "type must be one of"),
+        ({"name": "Other", "status": "Unknown"}, "status", "status must be Active or Archived."),
+        ({"name": "Other", "hasChildren": True}, "hasChildren", "hasChildren must be false"),
+        ({"name": "Other", "parentId": "jnl-nope"}, "parentId", "There is no journal with id"),
+    ]
+    for record, path, message in cases:
+        fields = _refusal(sandbox, DataType.JOURNALS, record)
+        assert [p for p, _ in fields] == [path], record
+        assert fields[0][1].startswith(message), (record, fields)
+    _journal(sandbox, {"name": "Closed", "status": "Archived"})
+    fields = _refusal(sandbox, DataType.JOURNALS, {"name": "Child", "parentId": "jnl-w0002"})
+    assert fields == (("parentId", "The journal Closed is archived."),)
+    assert len(sandbox.log.entries()) == written + 1
+    long = _journal(sandbox, {"name": "N" * 300})  # Codat: a longer name is truncated
+    assert sandbox.read(DataType.JOURNALS, long)["name"] == "N" * 256
 
 
 # -- durability, determinism, faults ---------------------------------------------------------

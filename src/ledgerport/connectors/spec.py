@@ -168,7 +168,7 @@ _WRITE_FEATURES = {
     WriteKind.UPDATE: FeatureType.PUT,
     WriteKind.DELETE: FeatureType.DELETE,
     WriteKind.UPLOAD_ATTACHMENT: FeatureType.UPLOAD_ATTACHMENT,
-}
+}  # Codat has no feature type for deleting an attachment
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,7 @@ class Connector:
 
     def feature_state(self, data_type: DataType, feature: FeatureType) -> FeatureState:
         written = self.write_stream(data_type)
-        if written is not None and any(_WRITE_FEATURES[k] is feature for k in written.kinds):
+        if written is not None and any(_WRITE_FEATURES.get(k) is feature for k in written.kinds):
             return FeatureState.RELEASE
         stream = self.stream(data_type)
         if stream is not None and self.reader is not None:

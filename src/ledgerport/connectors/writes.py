@@ -30,12 +30,14 @@ from ledgerport.domain.push import PushChangeType, PushOption
 
 
 class WriteKind(StrEnum):
-    """What a push does; the values are Codat's webhook ``type`` for writes."""
+    """What a push does; the values are Codat's webhook ``type`` for writes (deleting
+    an attachment has none there: it is reported as a ``Delete``)."""
 
     CREATE = "Create"
     UPDATE = "Update"
     DELETE = "Delete"
     UPLOAD_ATTACHMENT = "UploadAttachment"
+    DELETE_ATTACHMENT = "DeleteAttachment"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class WriteRequest:
     # When the client asked for the write (the sandbox dates what it books by it).
     requested: datetime | None = None
     file: UploadedFile | None = None
+    # The file a DeleteAttachment removes from ``record_id``.
+    attachment_id: str | None = None
 
 
 @dataclass(frozen=True)

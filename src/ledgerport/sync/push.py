@@ -114,6 +114,7 @@ def _writable(
             WriteKind.UPDATE: "updating",
             WriteKind.DELETE: "deleting",
             WriteKind.UPLOAD_ATTACHMENT: "uploading attachments to",
+            WriteKind.DELETE_ATTACHMENT: "deleting attachments of",
         }[kind]
         raise BadRequestError(f"{connector.name} does not support {action} {data_type.value}.")
     return connector
@@ -186,10 +187,12 @@ def submit(
         session.expunge(connection)
     connector = _writable(services, connection, data_type, kind)
     body = dict(record or {})
-    if kind in (WriteKind.UPDATE, WriteKind.DELETE, WriteKind.UPLOAD_ATTACHMENT) and not record_id:
+    if kind is not WriteKind.CREATE and not record_id:
         raise BadRequestError(f"A {kind.value.lower()} needs the id of the record.")
     if kind is WriteKind.UPLOAD_ATTACHMENT and file is None:
         raise BadRequestError("An attachment upload needs a file.")
+    if kind is WriteKind.DELETE_ATTACHMENT and not body.get("attachmentId"):
+        raise BadRequestError("Deleting an attachment needs its id.")
     problems: list[ValidationItem] = []
     if kind in (WriteKind.CREATE, WriteKind.UPDATE):
         try:
@@ -433,6 +436,9 @@ class PushRunner:
             expected_modified=expected,
             requested=row.requested,
             file=file,
+            attachment_id=(row.data or {}).get("attachmentId")
+            if kind is WriteKind.DELETE_ATTACHMENT
+            else None,
         )
 
     def _last_pulled_modified(self, row: PushOperationRow, data_type: DataType) -> datetime | None:
@@ -524,6 +530,14 @@ class PushRunner:
                 data_type=data_type,
                 record_ids=[row.record_id],
                 now=now,
+            )
+        elif kind is WriteKind.DELETE_ATTACHMENT and row.record_id:
+            attachments.remove(
+                session,
+                connection_id=row.connection_id,
+                data_type=data_type,
+                record_id=row.record_id,
+                attachment_id=str((row.data or {}).get("attachmentId")),
             )
         elif kind is WriteKind.UPLOAD_ATTACHMENT and row.file_content is not None:
             attachment_id = next((c.attachment_id for c in result.changes if c.attachment_id), None)

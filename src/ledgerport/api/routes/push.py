@@ -335,6 +335,37 @@ async def upload_attachment_singular(
     return await _upload(companyId, connectionId, dataType, recordId, file, services, tasks)
 
 
+@router.delete(
+    "/companies/{companyId}/connections/{connectionId}/push/{dataType}/{recordId}/attachments/{attachmentId}",
+    response_model=PushOperation,
+    response_class=JSONBytes,
+    operation_id="delete-attachment",
+    summary="Delete an attachment (push)",
+)
+def delete_attachment(
+    companyId: str,
+    connectionId: str,
+    dataType: str,
+    recordId: str,
+    attachmentId: str,
+    services: ServicesDep,
+    tasks: TasksDep,
+    timeout: TimeoutParam = None,
+) -> Response:
+    """Removes a file from a record in the platform (Codat's delete bill attachment)."""
+    return _submit(
+        services,
+        tasks,
+        companyId,
+        connectionId,
+        _data_type(dataType),
+        WriteKind.DELETE_ATTACHMENT,
+        record_id=recordId,
+        record={"attachmentId": attachmentId},
+        timeout_minutes=timeout,
+    )
+
+
 @router.get(
     "/companies/{companyId}/connections/{connectionId}/options/{dataType}",
     response_class=JSONBytes,

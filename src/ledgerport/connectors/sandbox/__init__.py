@@ -9,9 +9,12 @@ changes. Invoices and bills carry their PDF as an attachment. A connection's
 ``connectionInfo.sandbox`` can ask for another size (see ``size.py``).
 
 It is writable (push, see ``writer.py`` and ``writeback.py``): customers, suppliers,
-bank accounts, accounts, invoices, bills, credit notes, payments, bill payments, journal
-entries, direct costs, direct incomes and transfers between its bank accounts can be
-created; some updated, deleted or given a file (``WRITES``). A direct cost or income
+bank accounts, accounts, invoices, bills, credit notes, payments, bill payments, journals,
+journal entries, direct costs, direct incomes and transfers between its bank accounts can
+be created; some updated, deleted or given a file (``WRITES``). A file pushed to a bill,
+invoice, direct cost or direct income can be deleted again (the generated PDFs cannot).
+A journal's name and code are unique; a journal entry written after it may name it in
+``journalRef``. A direct cost or income
 keeps the ``issueDate`` sent, and a transfer its ``date`` (the day the write was made
 is their ``sourceModifiedDate``, and their statement lines'). An update of a direct
 cost or income reverses its posting and posts it again, and is refused when either date

@@ -144,7 +144,6 @@ class Books:
             DataType.TAX_RATES: c.TAX_RATES,
             DataType.TRACKING_CATEGORIES: c.TRACKING,
             DataType.PAYMENT_METHODS: c.PAYMENT_METHODS,
-            DataType.JOURNALS: c.JOURNALS,
             DataType.ITEMS: c.ITEMS,
         }
         if data_type in fixed:
@@ -152,6 +151,8 @@ class Books:
         match data_type:
             case DataType.COMPANY:
                 return [(t, None)]
+            case DataType.JOURNALS:
+                return [(co.journal_modified.get(j.id, REFERENCE_CREATED), j) for j in co.journals]
             case DataType.CHART_OF_ACCOUNTS:
                 return [(b.modified, b) for b in balances(co, t)]
             case DataType.BANK_ACCOUNTS:
@@ -242,7 +243,7 @@ class Books:
             created=co.moment(doc.created),
         )
         return Pdf(
-            id=f"att-{doc.id}",
+            id=pdf_id(doc.id),
             name=f"{doc.number}.pdf",
             content=content,
             created=co.moment(doc.created),
@@ -250,6 +251,12 @@ class Books:
             modified=co.moment(doc.posted if doc.posted is not None else doc.created),
             include_when_sent=invoice,
         )
+
+
+def pdf_id(record_id: str) -> str:
+    """The attachment id of an invoice's or bill's generated PDF (uploads are ``att-w…``,
+    so the two never meet)."""
+    return f"att-{record_id}"
 
 
 def _row_id(row: Any) -> str | None:

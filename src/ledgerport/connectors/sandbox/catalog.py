@@ -253,10 +253,15 @@ PAYMENT_METHODS: tuple[PaymentMethodDef, ...] = (BACS, CARD, DIRECT_DEBIT, CHEQU
 
 @dataclass(frozen=True)
 class JournalDef:
+    """A journal (book) entries are posted to: the five below, or one created through
+    the API (write-back), which may have no code and may sit under a parent journal."""
+
     id: str
-    code: str
+    code: str | None
     name: str
     type: str
+    parent: str | None = None  # the parent journal's id
+    status: str = "Active"  # Codat's journalStatus: Active or Archived
 
 
 SALES_JOURNAL = JournalDef("jnl-sales", "SJ", "Sales", "Sales")

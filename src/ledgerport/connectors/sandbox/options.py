@@ -31,6 +31,7 @@ from ledgerport.connectors.sandbox.option_nodes import (
     ref,
     text,
 )
+from ledgerport.connectors.sandbox.writeback import JOURNAL_NAME
 from ledgerport.connectors.writes import WriteKind
 from ledgerport.domain.enums import DataType
 from ledgerport.domain.push import PushOption, PushOptionChoice, PushOptionType
@@ -67,6 +68,7 @@ CREATE_TYPES: frozenset[DataType] = frozenset(
         DataType.DIRECT_COSTS,
         DataType.DIRECT_INCOMES,
         DataType.TRANSFERS,
+        DataType.JOURNALS,
     }
 )
 """Data types the sandbox has a create model for (and so a delete and an attachment
@@ -92,14 +94,15 @@ record."""
 def create_model(books: Books, data_type: DataType, kind: WriteKind) -> PushOption:
     """The model a push of ``data_type`` (``kind``) must conform to on this company.
 
-    Delete and attachment upload take no record: their model is an empty object.
+    Delete, attachment upload and attachment delete take no record: their model is an
+    empty object.
     Raises ``ValueError`` for a data type (or an update of one) the sandbox does not
     model."""
     if data_type not in _MODELS:
         raise ValueError(f"The sandbox has no create model for {data_type.value}.")
     title, build = _MODELS[data_type]
-    if kind in (WriteKind.DELETE, WriteKind.UPLOAD_ATTACHMENT):
-        action = "Deleting" if kind is WriteKind.DELETE else "Uploading an attachment to"
+    if kind in _NO_BODY:
+        action = _NO_BODY[kind]
         return PushOption(
             type=PushOptionType.OBJECT,
             displayName=title,
@@ -116,6 +119,11 @@ def create_model(books: Books, data_type: DataType, kind: WriteKind) -> PushOpti
     return root
 
 
+_NO_BODY = {
+    WriteKind.DELETE: "Deleting",
+    WriteKind.UPLOAD_ATTACHMENT: "Uploading an attachment to",
+    WriteKind.DELETE_ATTACHMENT: "Deleting an attachment of",
+}
 _DOCUMENTS = frozenset(
     {DataType.BILLS, DataType.INVOICES, DataType.CREDIT_NOTES, DataType.BILL_CREDIT_NOTES}
 )
@@ -772,7 +780,7 @@ def _journal_entry(company: _Company) -> PushOption:
         "Journal Reference",
         "The journal the entry is recorded in; the general journal if left out.",
         "The id of a journal (see journals).",
-        options=[choice(j.id, j.name, j.type) for j in company.journals],
+        options=[choice(j.id, j.name, j.type) for j in company.journals if j.status == "Active"],
     )
     return obj(
         "Journal Entry",
@@ -927,6 +935,51 @@ def _transfer(company: _Company) -> PushOption:
     )
 
 
+def _journal(company: _Company) -> PushOption:
+    """A journal (book) that journal entries are recorded in, as Codat's
+    ``journalPrototype``: ``hasChildren`` and ``createdOn`` are the platform's to set."""
+    types = [
+        ("General", "Entries of any kind (the default)."),
+        ("Sales", "Invoices and credit notes to customers."),
+        ("Purchases", "Bills and credit notes from suppliers."),
+        ("CashReceipts", "Money received."),
+        ("CashPayments", "Money paid out."),
+    ]
+    active = [j for j in company.journals if j.status == "Active"]
+    codes = ", ".join(j.code for j in company.journals if j.code)
+    return obj(
+        "Journal",
+        "A journal (book) that journal entries are recorded in.",
+        {
+            "name": text(
+                "Name",
+                f"The journal's name; one longer than {JOURNAL_NAME} characters is truncated.",
+                required=True,
+                warnings=company.name_warning("name", "journal"),
+            ),
+            "journalCode": text(
+                "Journal Code",
+                "The journal's short code, such as GJ; none if left out.",
+                max_length=CODE,
+                warnings=[
+                    ("journalCode", f"Must not match a code in use, ignoring case: {codes}.")
+                ],
+            ),
+            "type": text(
+                "Type", "What the journal records; General if left out.", options=explained(types)
+            ),
+            "parentId": text(
+                "Parent Journal",
+                "The id of the active journal this one sits under; none for a top-level one.",
+                options=[choice(j.id, j.name, j.type) for j in active],
+            ),
+            "hasChildren": flag("Has Children", "Must be false: a new journal has no children."),
+            "status": text("Status", "Active if left out.", options=explained(ACTIVE_ARCHIVED)),
+        },
+        info=[("hasChildren", "Set by the platform when a journal is created under this one.")],
+    )
+
+
 _MODELS: dict[DataType, tuple[str, Callable[[_Company], PushOption]]] = {
     DataType.BANK_ACCOUNTS: ("Bank Account", _bank_account),
     DataType.SUPPLIERS: ("Supplier", _supplier),
@@ -942,4 +995,5 @@ _MODELS: dict[DataType, tuple[str, Callable[[_Company], PushOption]]] = {
     DataType.DIRECT_COSTS: ("Direct Cost", _direct_cost),
     DataType.DIRECT_INCOMES: ("Direct Income", _direct_income),
     DataType.TRANSFERS: ("Transfer", _transfer),
+    DataType.JOURNALS: ("Journal", _journal),
 }

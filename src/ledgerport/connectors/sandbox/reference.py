@@ -182,13 +182,17 @@ def payment_method(renderer: Renderer, method: c.PaymentMethodDef) -> dict[str, 
 
 
 def journal(renderer: Renderer, book: c.JournalDef) -> dict[str, Any]:
-    doc = _envelope(renderer, book.id, REFERENCE_CREATED) | {
+    """A journal of the catalog, or one created through the API: dated when it was
+    created, modified when it last changed (a child journal added under it)."""
+    company = renderer.company
+    created = company.journal_created.get(book.id, REFERENCE_CREATED)
+    doc = _envelope(renderer, book.id, company.journal_modified.get(book.id, created)) | {
         "journalCode": book.code,
         "name": book.name,
         "type": book.type,
-        "parentId": None,
-        "hasChildren": False,
-        "createdOn": renderer.moment(REFERENCE_CREATED),
-        "status": "Active",
+        "parentId": book.parent,
+        "hasChildren": any(other.parent == book.id for other in company.journals),
+        "createdOn": renderer.moment(created),
+        "status": book.status,
     }
     return codat(Journal, doc)

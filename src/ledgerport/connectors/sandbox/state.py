@@ -354,6 +354,9 @@ class Company:
         self.transfers: list[Transfer] = []
         self.deleted: set[str] = set()  # ids of payments, direct costs, journals deleted
         self.uploads: dict[str, list[Upload]] = defaultdict(list)  # record id -> files
+        self.journals: list[c.JournalDef] = list(c.JOURNALS)  # the catalog's, then pushed
+        self.journal_created: dict[str, int] = {}  # id -> t, for pushed journals
+        self.journal_modified: dict[str, int] = {}  # id -> t: created, or a child added
 
     def new_id(self, prefix: str, series: str, width: int) -> str:
         """The next id of a generated series, or of its write-back twin (``prefix-w…``)

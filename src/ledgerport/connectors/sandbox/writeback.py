@@ -31,7 +31,7 @@ from typing import Any
 
 from ledgerport.connectors.errors import RejectedError
 from ledgerport.connectors.sandbox import catalog as c
-from ledgerport.connectors.sandbox.books import Books, books
+from ledgerport.connectors.sandbox.books import PDF_TYPES, Books, books, pdf_id
 from ledgerport.connectors.sandbox.simulation import HISTORY_END
 from ledgerport.connectors.sandbox.size import Size
 from ledgerport.connectors.sandbox.state import (
@@ -79,6 +79,7 @@ ID_PREFIX: dict[DataType, str] = {
     DataType.DIRECT_COSTS: "dc",
     DataType.DIRECT_INCOMES: "di",
     DataType.JOURNAL_ENTRIES: "mj",  # a manual journal
+    DataType.JOURNALS: "jnl",  # a journal (book) entries are posted to
     DataType.TRANSFERS: "trf",
 }
 _NUMBER_PREFIX = {
@@ -1200,9 +1201,11 @@ def _create_journal(w: _Write) -> Changes:
     journal_id = _ref_id(record, "journalRef")
     journal = c.GENERAL_JOURNAL
     if journal_id is not None:
-        found = next((j for j in c.JOURNALS if j.id == journal_id), None)
+        found = next((j for j in company.journals if j.id == journal_id), None)
         if found is None:
             raise reject(f"There is no journal with id {journal_id}.", "journalRef.id")
+        if found.status != "Active":
+            raise reject(f"The journal {found.name} is archived.", "journalRef.id")
         journal = found
     description = _text(record, "description") or "Manual journal"
     company.post(w.t, journal, description, None, lines, day=day, entry_id=w.id)
@@ -1221,6 +1224,53 @@ def _delete_journal(w: _Write) -> Changes:
         )
     company.unpost(entry, w.t)
     return [w.change(PushChangeType.DELETED, w.data_type, w.id)]
+
+
+# -- journals ----------------------------------------------------------------------------
+
+JOURNAL_TYPES = ("General", "Sales", "Purchases", "CashReceipts", "CashPayments")
+"""The kinds of journal the sandbox keeps (its catalog's): a new one is one of them."""
+JOURNAL_NAME = 256  # Codat: a longer journal name is truncated
+
+
+def _create_journal_book(w: _Write) -> Changes:
+    """A new journal (book): its name and code unique among the company's journals
+    (ignoring case), under an active parent journal if one is named. It has no
+    entries and no children yet; a journal entry written afterwards may name it."""
+    record, company = w.record, w.company
+    name = _text(record, "name")
+    if name is None:
+        raise reject("name is required.", "name")
+    name = name[:JOURNAL_NAME]
+    if any(j.name.casefold() == name.casefold() for j in company.journals):
+        raise reject(f"A journal named {name!r} already exists.", "name")
+    code = _text(record, "journalCode")
+    if code is not None and any(
+        j.code is not None and j.code.casefold() == code.casefold() for j in company.journals
+    ):
+        raise reject(f"journalCode {code} is already used.", "journalCode")
+    journal_type = record.get("type") or "General"
+    if journal_type not in JOURNAL_TYPES:
+        raise reject(f"type must be one of {', '.join(JOURNAL_TYPES)}.", "type")
+    status = record.get("status") or "Active"
+    if status not in ("Active", "Archived"):
+        raise reject("status must be Active or Archived.", "status")
+    if record.get("hasChildren"):
+        raise reject("hasChildren must be false: a new journal has no child journals.",
+                     "hasChildren")  # fmt: skip
+    parent_id = _text(record, "parentId")
+    if parent_id is not None:
+        parent = next((j for j in company.journals if j.id == parent_id), None)
+        if parent is None:
+            raise reject(f"There is no journal with id {parent_id}.", "parentId")
+        if parent.status != "Active":
+            raise reject(f"The journal {parent.name} is archived.", "parentId")
+        company.journal_modified[parent.id] = w.t  # it has a child now
+    journal = c.JournalDef(w.id, code, name, str(journal_type), parent_id, str(status))
+    company.journals.append(journal)
+    company.journal_created[journal.id] = w.t
+    company.journal_modified[journal.id] = w.t
+    return [w.change(PushChangeType.CREATED, w.data_type, journal.id)]
 
 
 # -- accounts and bank accounts ----------------------------------------------------------
@@ -1509,6 +1559,37 @@ def _upload(w: _Write) -> Changes:
     return [RecordChange(PushChangeType.ATTACHMENT_UPLOADED, w.data_type, record_id, upload.id)]
 
 
+def _delete_upload(w: _Write) -> Changes:
+    """Remove a file pushed to a record. The generated PDF of an invoice or bill is
+    the document itself, as the platform drew it: it cannot be deleted."""
+    company, record_id = w.company, w.id
+    attachment_id = str(w.entry.get("attachmentId") or "")
+    if w.data_type in _DOCUMENT_TYPES:
+        doc = _document(company, record_id, w.data_type, None)
+    elif find_direct(company, w.data_type, record_id) is None:
+        raise reject(f"There is no {w.data_type.value} record with id {record_id}.",
+                     status_code=404)  # fmt: skip
+    else:
+        doc = None
+    if w.data_type in PDF_TYPES and attachment_id == pdf_id(record_id):
+        raise reject(
+            f"Attachment {attachment_id} is the {_LABEL[w.data_type]}'s own PDF, made by the"
+            " platform: it cannot be deleted (only files uploaded through the API can)."
+        )
+    files = company.uploads.get(f"{w.data_type.value}:{record_id}", [])
+    upload = next((f for f in files if f.id == attachment_id), None)
+    if upload is None:
+        raise reject(
+            f"There is no attachment with id {attachment_id} on {w.data_type.value}"
+            f" record {record_id}.",
+            status_code=404,
+        )
+    files.remove(upload)
+    if doc is not None:
+        doc.modified = w.t
+    return [RecordChange(PushChangeType.DELETED, w.data_type, record_id, upload.id)]
+
+
 Handler = Callable[[_Write], Changes]
 _HANDLERS: dict[tuple[DataType, WriteKind], Handler] = {
     (DataType.CUSTOMERS, WriteKind.CREATE): _create_party,
@@ -1529,6 +1610,7 @@ _HANDLERS: dict[tuple[DataType, WriteKind], Handler] = {
     (DataType.BANK_ACCOUNTS, WriteKind.CREATE): _create_bank_account,
     (DataType.BANK_ACCOUNTS, WriteKind.UPDATE): _update_bank_account,
     (DataType.TRANSFERS, WriteKind.CREATE): _create_transfer,
+    (DataType.JOURNALS, WriteKind.CREATE): _create_journal_book,
 }
 for _type in _DOCUMENT_TYPES:
     _HANDLERS[(_type, WriteKind.CREATE)] = _create_document
@@ -1537,6 +1619,7 @@ for _type in (DataType.BILLS, DataType.INVOICES):
     _HANDLERS[(_type, WriteKind.DELETE)] = _delete_document
 for _type in (DataType.BILLS, DataType.INVOICES, DataType.DIRECT_COSTS, DataType.DIRECT_INCOMES):
     _HANDLERS[(_type, WriteKind.UPLOAD_ATTACHMENT)] = _upload
+    _HANDLERS[(_type, WriteKind.DELETE_ATTACHMENT)] = _delete_upload
 
 SUPPORTED: dict[DataType, frozenset[WriteKind]] = {}
 for _type, _kind in _HANDLERS:

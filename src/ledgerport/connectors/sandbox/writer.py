@@ -204,6 +204,11 @@ class SandboxWriter:
             entry["id"] = request.record_id
         if request.requested is not None:
             entry["requested"] = utc(request.requested).isoformat()
+        if request.kind is WriteKind.DELETE_ATTACHMENT:
+            attachment_id = request.attachment_id or record.get("attachmentId")
+            if not isinstance(attachment_id, str) or not attachment_id:
+                raise RejectedError("Which file? The write names no attachment id.")
+            entry["attachmentId"] = attachment_id
         if request.kind is WriteKind.UPLOAD_ATTACHMENT:
             file = request.file
             if file is None:

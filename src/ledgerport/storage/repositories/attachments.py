@@ -201,6 +201,26 @@ def add(
     )
 
 
+def remove(
+    session: Session,
+    *,
+    connection_id: uuid.UUID,
+    data_type: str,
+    record_id: str,
+    attachment_id: str,
+) -> int:
+    """Forget one file of a record (the platform deleted it); returns rows removed."""
+    result = session.execute(
+        delete(AttachmentRow).where(
+            _att.connection_id == connection_id,
+            _att.data_type == data_type,
+            _att.record_id == record_id,
+            _att.attachment_id == attachment_id,
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _without_stamp(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "modifiedDate"}
 
