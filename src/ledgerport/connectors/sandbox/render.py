@@ -116,20 +116,24 @@ class Renderer:
     # -- parties --------------------------------------------------------------------
 
     def _party(self, party: Party) -> dict[str, Any]:
+        # A party written through the API may leave these out: absent, not "".
+        has_address = any((party.street, party.city, party.postcode))
         return {
             "id": party.id,
-            "contactName": party.contact,
-            "emailAddress": party.email,
-            "phone": party.phone,
+            "contactName": party.contact or None,
+            "emailAddress": party.email or None,
+            "phone": party.phone or None,
             "addresses": [
                 {
                     "type": "Billing",
-                    "line1": party.street,
-                    "city": party.city,
+                    "line1": party.street or None,
+                    "city": party.city or None,
                     "country": "GB",
-                    "postalCode": party.postcode,
+                    "postalCode": party.postcode or None,
                 }
-            ],
+            ]
+            if has_address
+            else [],
             "taxNumber": party.vat_number,
             "status": party.status,
             "defaultCurrency": party.currency,
@@ -142,14 +146,18 @@ class Renderer:
         if party.registration_number is not None:
             doc["registrationNumber"] = party.registration_number
         doc["customerName"] = party.name
-        doc["contacts"] = [
-            {
-                "name": party.contact,
-                "email": party.email,
-                "phone": [{"number": party.phone, "type": "Primary"}],
-                "status": "Active",
-            }
-        ]
+        doc["contacts"] = (
+            [
+                {
+                    "name": party.contact or None,
+                    "email": party.email or None,
+                    "phone": [{"number": party.phone, "type": "Primary"}] if party.phone else [],
+                    "status": "Active",
+                }
+            ]
+            if any((party.contact, party.email, party.phone))
+            else []
+        )
         return codat(Customer, doc)
 
     def supplier(self, party: Party) -> dict[str, Any]:
