@@ -13,20 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import subprocess
-import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 from codat_platform import CodatPlatform
 from codat_platform.models import shared
-from codat_platform.utils.retries import RetryConfig
 
-from ledgerport.services import Services
-from ledgerport.sync.jobs import start_in_process
+from tests.sdk.flows import link, refresh
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTING_PYTHON = Path(
@@ -58,63 +53,22 @@ def accounting_python() -> Path:
     pytest.skip(message)
 
 
-def link(base_url: str, link_url: str) -> None:
-    """One click on the hosted Link page, as the company would."""
-    parts = urlsplit(link_url)
-    with httpx.Client(base_url=base_url) as browser:
-        page = browser.get(f"{parts.path}?{parts.query}")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        assert token, page.text
-        done = browser.post(
-            parts.path, data={"otp": parts.query.removeprefix("otp="), "csrf_token": token[1]}
-        )
-        assert done.status_code == 200, done.text
-
-
 def test_accounting_sdk_reads_the_linked_sandbox(
-    base_url: str, auth_header: str, services: Services, app_queue: object
+    base_url: str, auth_header: str, codat: CodatPlatform, consumer: None
 ) -> None:
     python = accounting_python()
-    platform = CodatPlatform(
-        security=shared.Security(auth_header=auth_header),
-        server_url=base_url,
-        retry_config=RetryConfig("none", None, False),
-        timeout_ms=10_000,
-    )
-    company = platform.companies.create(request={"name": "Accounting SDK Co"})
-    connection = platform.connections.create(
+    company = codat.companies.create(request={"name": "Accounting SDK Co"})
+    connection = codat.connections.create(
         request={"company_id": company.id, "request_body": {"platform_key": "mqjo"}}
     )
     link(base_url, connection.link_url)
     assert (
-        platform.connections.get(
+        codat.connections.get(
             request={"company_id": company.id, "connection_id": connection.id}
         ).status
         == shared.DataConnectionStatus.LINKED
     )
-
-    consumer = start_in_process(app_queue, workers=1, periodic=False)
-    try:
-        pulls = [
-            platform.refresh_data.by_data_type(
-                request={"company_id": company.id, "data_type": data_type}
-            )
-            for data_type in PULLED
-        ]
-        deadline = time.monotonic() + 120
-        pending = {p.id for p in pulls}
-        while pending:
-            assert time.monotonic() < deadline, f"pulls still running: {pending}"
-            for pull_id in list(pending):
-                pull = platform.refresh_data.get_pull_operation(
-                    request={"company_id": company.id, "dataset_id": pull_id}
-                )
-                if pull.is_completed or pull.is_errored:
-                    assert pull.status == shared.DatasetStatus.COMPLETE, pull
-                    pending.discard(pull_id)
-            time.sleep(0.1)
-    finally:
-        consumer.stop(graceful=True)
+    refresh(codat, company.id, *PULLED)
 
     run = subprocess.run(
         [str(python), str(SCENARIO), base_url, auth_header, company.id, connection.id],
@@ -176,51 +130,34 @@ ONBOARDING = SCENARIO.with_name("onboarding_scenario.py")
 
 
 def test_accounting_sdk_runs_the_supplier_onboarding_flow(
-    base_url: str, auth_header: str, services: Services, app_queue: object
+    base_url: str, auth_header: str, codat: CodatPlatform, consumer: None
 ) -> None:
     """The seeds' supplier-onboarding flow: invoices by customer, a bank account listed
-    and created, a payment that marks the invoice Paid, a credit note for a refund."""
+    and created, a payment that marks the invoice Paid, a credit note for a refund.
+    The workers run the pushes, and the pulls each successful push asks for."""
     python = accounting_python()
-    platform = CodatPlatform(
-        security=shared.Security(auth_header=auth_header),
-        server_url=base_url,
-        retry_config=RetryConfig("none", None, False),
-        timeout_ms=10_000,
-    )
-    company = platform.companies.create(request={"name": "Onboarding SDK Co"})
-    connection = platform.connections.create(
+    company = codat.companies.create(request={"name": "Onboarding SDK Co"})
+    connection = codat.connections.create(
         request={"company_id": company.id, "request_body": {"platform_key": "mqjo"}}
     )
     link(base_url, connection.link_url)
-    # Workers run the pushes and the pulls each successful push asks for.
-    consumer = start_in_process(app_queue, workers=2, periodic=False)
-    try:
-        wanted = ("invoices", "customers", "bankAccounts", "chartOfAccounts", "taxRates")
-        pending = {
-            platform.refresh_data.by_data_type(
-                request={"company_id": company.id, "data_type": data_type}
-            ).id
-            for data_type in (*wanted, "creditNotes", "payments")
-        }
-        deadline = time.monotonic() + 120
-        while pending:
-            assert time.monotonic() < deadline, f"pulls still running: {pending}"
-            for pull_id in list(pending):
-                pull = platform.refresh_data.get_pull_operation(
-                    request={"company_id": company.id, "dataset_id": pull_id}
-                )
-                if pull.is_completed or pull.is_errored:
-                    assert pull.status == shared.DatasetStatus.COMPLETE, pull
-                    pending.discard(pull_id)
-            time.sleep(0.1)
-        run = subprocess.run(
-            [str(python), str(ONBOARDING), base_url, auth_header, company.id, connection.id],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    finally:
-        consumer.stop(graceful=True)
+    refresh(
+        codat,
+        company.id,
+        "invoices",
+        "customers",
+        "bankAccounts",
+        "chartOfAccounts",
+        "taxRates",
+        "creditNotes",
+        "payments",
+    )
+    run = subprocess.run(
+        [str(python), str(ONBOARDING), base_url, auth_header, company.id, connection.id],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr + run.stdout
     seen = json.loads(run.stdout.strip().splitlines()[-1])
 

@@ -11,23 +11,18 @@ an enum, a required field or a paging envelope drifted from what the SDK accepts
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 from codat_platform import CodatPlatform
-from codat_platform.models import shared as platform_shared
-from codat_platform.utils.retries import RetryConfig as PlatformRetryConfig
 from codat_sync_for_expenses import CodatSyncExpenses
 from codat_sync_for_expenses.models import shared
 from codat_sync_for_expenses.utils.retries import RetryConfig
 
-from ledgerport.sync.jobs import start_in_process
-from tests.sdk.test_codat_accounting_sdk import link
+from tests.sdk.flows import link, refresh, until
 
 OFFICE, TRAVEL, SALES, BANK = "acc-7500", "acc-7400", "acc-4000", "acc-1200"
 REFERENCE = (
@@ -43,16 +38,6 @@ TODAY = datetime.now(UTC).date().isoformat() + "T00:00:00"
 
 
 @pytest.fixture
-def codat(base_url: str, auth_header: str) -> CodatPlatform:
-    return CodatPlatform(
-        security=platform_shared.Security(auth_header=auth_header),
-        server_url=base_url,
-        retry_config=PlatformRetryConfig("none", None, False),
-        timeout_ms=20_000,
-    )
-
-
-@pytest.fixture
 def expenses(base_url: str, auth_header: str) -> CodatSyncExpenses:
     return CodatSyncExpenses(
         security=shared.Security(auth_header=auth_header),
@@ -62,48 +47,12 @@ def expenses(base_url: str, auth_header: str) -> CodatSyncExpenses:
     )
 
 
-@pytest.fixture
-def consumer(app_queue: object) -> Iterator[None]:
-    """Workers that run the pushes, and the pulls refreshes (and pushes) ask for."""
-    running = start_in_process(app_queue, workers=2, periodic=False)
-    try:
-        yield
-    finally:
-        running.stop(graceful=True)
-
-
-def _until(done: Callable[[], Any], what: str, seconds: float = 120) -> Any:
-    deadline = time.monotonic() + seconds
-    while True:
-        result = done()
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"{what} did not finish"
-        time.sleep(0.1)
-
-
-def _refresh(codat: CodatPlatform, company_id: str, *data_types: str) -> None:
-    for data_type in data_types:
-        pull = codat.refresh_data.by_data_type(
-            request={"company_id": company_id, "data_type": data_type}
-        )
-
-        def finished(pull_id: str = pull.id) -> Any:
-            found = codat.refresh_data.get_pull_operation(
-                request={"company_id": company_id, "dataset_id": pull_id}
-            )
-            return found if found.is_completed or found.is_errored else None
-
-        done = _until(finished, f"the pull of {data_type}")
-        assert done.status == platform_shared.DatasetStatus.COMPLETE, done
-
-
 def _settled(sdk: CodatSyncExpenses, company_id: str, sync_id: str) -> Any:
     def finished() -> Any:
         status = sdk.sync.get(request={"company_id": company_id, "sync_id": sync_id})
         return status if status.sync_status_code not in (1000, 1010) else None
 
-    return _until(finished, f"sync {sync_id}")
+    return until(finished, f"sync {sync_id}")
 
 
 def _completed(sdk: CodatSyncExpenses, company_id: str, sync_id: str) -> dict[str, str]:
@@ -147,7 +96,7 @@ def test_expenses_sdk_syncs_to_the_linked_sandbox(
         request={"company_id": cid, "request_body": {"platform_key": "mqjo"}}
     )
     link(base_url, connection.link_url)
-    _refresh(codat, cid, *REFERENCE)
+    refresh(codat, cid, *REFERENCE)
 
     partner = expenses.connections.create_partner_expense_connection(request={"company_id": cid})
     assert (partner.source_type, partner.status) == ("Expense", "Linked")
@@ -194,7 +143,7 @@ def test_expenses_sdk_syncs_to_the_linked_sandbox(
     assert one[0].message == f"Written as directCosts {written[ids[0]]}."
 
     # Found in the accounting data: a direct cost, and two direct incomes.
-    _refresh(codat, cid, "directCosts", "directIncomes")
+    refresh(codat, cid, "directCosts", "directIncomes")
     api = httpx.Client(base_url=base_url, headers={"Authorization": auth_header})
     data = f"/companies/{cid}/connections/{connection.id}/data"
     with api:
@@ -223,7 +172,7 @@ def test_expenses_sdk_syncs_to_the_linked_sandbox(
             request={"company_id": cid, "transaction_id": ids[0], "update_expense_request": update}
         )
         _completed(expenses, cid, str(answer.sync_id))
-        _refresh(codat, cid, "directCosts")
+        refresh(codat, cid, "directCosts")
         record = find("directCosts", f"PAY-{run}")
         assert (record["id"], record["totalAmount"]) == (written[ids[0]], 72)
         assert record["lineItems"][0]["accountRef"]["id"] == TRAVEL
@@ -240,7 +189,7 @@ def test_expenses_sdk_syncs_to_the_linked_sandbox(
             request={"company_id": cid, "request_body": [adjustment]}
         )
         journal_id = _completed(expenses, cid, str(answer.sync_id))[adjustment_id]
-        _refresh(codat, cid, "journalEntries")
+        refresh(codat, cid, "journalEntries")
         journal = api.get(f"{data}/journalEntries/{journal_id}").json()
         assert journal["description"] == f"ADJ-{run}"
         assert {x["accountRef"]["id"]: x["netAmount"] for x in journal["journalLines"]} == {
@@ -264,7 +213,7 @@ def test_expenses_sdk_syncs_to_the_linked_sandbox(
             request={"company_id": cid, "request_body": [claim]}
         )
         bill_id = _completed(expenses, cid, str(answer.sync_id))[claim_id]
-        _refresh(codat, cid, "bills")
+        refresh(codat, cid, "bills")
         bill = api.get(f"/companies/{cid}/data/bills/{bill_id}").json()
         assert (bill["supplierRef"]["id"], bill["status"], bill["totalAmount"]) == (
             "sup-0002", "Open", 120
@@ -279,5 +228,5 @@ def test_expenses_sdk_syncs_to_the_linked_sandbox(
             }
         )
         assert _completed(expenses, cid, str(answer.sync_id)) == {claim_id: bill_id}
-        _refresh(codat, cid, "bills")
+        refresh(codat, cid, "bills")
         assert api.get(f"/companies/{cid}/data/bills/{bill_id}").json()["totalAmount"] == 60

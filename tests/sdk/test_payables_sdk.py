@@ -14,8 +14,6 @@ from decimal import Decimal
 
 import pytest
 from codat_platform import CodatPlatform
-from codat_platform.models import shared as platform_shared
-from codat_platform.utils.retries import RetryConfig as PlatformRetryConfig
 from codat_sync_for_payables import CodatSyncPayables
 from codat_sync_for_payables.models import errors, shared
 from codat_sync_for_payables.utils.retries import RetryConfig
@@ -32,16 +30,6 @@ def payables(base_url: str, auth_header: str) -> CodatSyncPayables:
         security=shared.Security(auth_header=auth_header),
         server_url=base_url,
         retry_config=RetryConfig("none", None, False),
-        timeout_ms=20_000,
-    )
-
-
-@pytest.fixture
-def codat(base_url: str, auth_header: str) -> CodatPlatform:
-    return CodatPlatform(
-        security=platform_shared.Security(auth_header=auth_header),
-        server_url=base_url,
-        retry_config=PlatformRetryConfig("none", None, False),
         timeout_ms=20_000,
     )
 

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from ledgerport.storage.query import ColumnResolver, apply_query
+from ledgerport.storage.repositories import totals
 
 MAX_PAGE_SIZE = 5000
 MAX_QUERY_LENGTH = 2048
@@ -76,3 +82,21 @@ def envelope(request: Request, req: PageRequest, results: list[Any], total: int)
         "totalResults": total,
         "_links": links,
     }
+
+
+def rows_page(
+    request: Request,
+    req: PageRequest,
+    session: Session,
+    stmt: Select[Any],
+    fields: ColumnResolver,
+    default_order: tuple[Any, ...],
+    represent: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
+    """One page of ORM rows (pull or push history...) as Codat's envelope: the query and
+    ordering applied through the query-language compiler, the total counted, each row
+    represented."""
+    ordered = apply_query(stmt, fields, req.query, req.order_by, default_order=default_order)
+    total = totals.total(session, ordered)
+    rows = session.scalars(ordered.offset(req.offset).limit(req.page_size)).all()
+    return envelope(request, req, [represent(row) for row in rows], total)

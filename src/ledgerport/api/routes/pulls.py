@@ -13,7 +13,7 @@ from starlette.responses import Response
 from ledgerport.api.deps import ServicesDep
 from ledgerport.api.ids import parse_id
 from ledgerport.api.models.common import ERROR_RESPONSES, PagingInfo
-from ledgerport.api.paging import PageDep, envelope
+from ledgerport.api.paging import PageDep, rows_page
 from ledgerport.api.responses import JSONBytes, empty
 from ledgerport.api.routes.companies import load_company
 from ledgerport.domain.dates import to_codat
@@ -22,8 +22,8 @@ from ledgerport.domain.pulls import PullStatus, is_completed, is_errored
 from ledgerport.domain.sync_settings import default_settings
 from ledgerport.errors import BadRequestError, NotFoundError
 from ledgerport.storage.db import transaction
-from ledgerport.storage.query import ColumnResolver, FieldKind, ResolvedField, apply_query
-from ledgerport.storage.repositories import pulls, settings, totals
+from ledgerport.storage.query import ColumnResolver, FieldKind, ResolvedField
+from ledgerport.storage.repositories import pulls, settings
 from ledgerport.storage.tables import ConnectionRow, PullOperationRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync.jobs import Tasks
@@ -196,17 +196,16 @@ def list_pull_operations(
     """Every pull of the company's data, newest first unless ordered otherwise."""
     with services.sessions() as session:
         company = load_company(session, companyId)
-        stmt = apply_query(
+        page = rows_page(
+            request,
+            paging,
+            session,
             pulls.company_scope(company.id),
             _FIELDS,
-            paging.query,
-            paging.order_by,
-            default_order=(PullOperationRow.requested.desc(), PullOperationRow.id.expression),
+            (PullOperationRow.requested.desc(), PullOperationRow.id.expression),
+            representation,
         )
-        total = totals.total(session, stmt)
-        rows = session.scalars(stmt.offset(paging.offset).limit(paging.page_size)).all()
-        results = [representation(row) for row in rows]
-    return JSONBytes(envelope(request, paging, results, total))
+    return JSONBytes(page)
 
 
 @router.get(

@@ -21,7 +21,7 @@ from ledgerport.api.deps import ServicesDep
 from ledgerport.api.ids import parse_id
 from ledgerport.api.models.common import ERROR_RESPONSES
 from ledgerport.api.models.push import PushOperation, PushOperations
-from ledgerport.api.paging import PageDep, envelope
+from ledgerport.api.paging import PageDep, rows_page
 from ledgerport.api.responses import JSONBytes
 from ledgerport.api.routes.companies import load_company
 from ledgerport.api.routes.connections import load_connection
@@ -31,8 +31,8 @@ from ledgerport.connectors.writes import WriteKind
 from ledgerport.domain.accounting.registry import URL_SEGMENTS
 from ledgerport.domain.enums import DataType
 from ledgerport.errors import BadRequestError, NotFoundError
-from ledgerport.storage.query import ColumnResolver, FieldKind, ResolvedField, apply_query
-from ledgerport.storage.repositories import pushes, totals
+from ledgerport.storage.query import ColumnResolver, FieldKind, ResolvedField
+from ledgerport.storage.repositories import pushes
 from ledgerport.storage.tables import PushOperationRow
 from ledgerport.sync import push as engine
 from ledgerport.sync.jobs import Tasks
@@ -271,15 +271,30 @@ def delete_record(
     )
 
 
-async def _upload(
+@router.post(
+    "/companies/{companyId}/connections/{connectionId}/push/{dataType}/{recordId}/attachments",
+    response_model=PushOperation,
+    response_class=JSONBytes,
+    operation_id="upload-attachment",
+    summary="Upload an attachment (push)",
+)
+@router.post(  # Codat's path for invoices, direct costs and credit notes
+    "/companies/{companyId}/connections/{connectionId}/push/{dataType}/{recordId}/attachment",
+    response_model=PushOperation,
+    response_class=JSONBytes,
+    operation_id="upload-attachment-singular",
+    summary="Upload an attachment (push)",
+)
+async def upload_attachment(
     companyId: str,
     connectionId: str,
     dataType: str,
     recordId: str,
     file: UploadFile,
-    services: Any,
-    tasks: Tasks,
+    services: ServicesDep,
+    tasks: TasksDep,
 ) -> Response:
+    """Attaches a file (multipart field ``file``) to a record in the platform."""
     data_type = _data_type(dataType)
     uploaded = await read_upload(file, max_bytes=MAX_FILE_BYTES, default_name="attachment")
     return await run_in_threadpool(
@@ -293,46 +308,6 @@ async def _upload(
         record_id=recordId,
         file=uploaded,
     )
-
-
-@router.post(
-    "/companies/{companyId}/connections/{connectionId}/push/{dataType}/{recordId}/attachments",
-    response_model=PushOperation,
-    response_class=JSONBytes,
-    operation_id="upload-attachment",
-    summary="Upload an attachment (push)",
-)
-async def upload_attachment(
-    companyId: str,
-    connectionId: str,
-    dataType: str,
-    recordId: str,
-    file: UploadFile,
-    services: ServicesDep,
-    tasks: TasksDep,
-) -> Response:
-    """Attaches a file (multipart field ``file``) to a record in the platform."""
-    return await _upload(companyId, connectionId, dataType, recordId, file, services, tasks)
-
-
-@router.post(
-    "/companies/{companyId}/connections/{connectionId}/push/{dataType}/{recordId}/attachment",
-    response_model=PushOperation,
-    response_class=JSONBytes,
-    operation_id="upload-attachment-singular",
-    summary="Upload an attachment (push)",
-)
-async def upload_attachment_singular(
-    companyId: str,
-    connectionId: str,
-    dataType: str,
-    recordId: str,
-    file: UploadFile,
-    services: ServicesDep,
-    tasks: TasksDep,
-) -> Response:
-    """Codat's path for invoices, direct costs and credit notes (``.../attachment``)."""
-    return await _upload(companyId, connectionId, dataType, recordId, file, services, tasks)
 
 
 @router.delete(
@@ -416,17 +391,16 @@ def list_push_operations(
     """Every write to the company's connections, newest first unless ordered otherwise."""
     with services.sessions() as session:
         company = load_company(session, companyId)
-        stmt = apply_query(
+        page = rows_page(
+            request,
+            paging,
+            session,
             pushes.company_scope(company.id),
             _FIELDS,
-            paging.query,
-            paging.order_by,
-            default_order=(PushOperationRow.requested.desc(), PushOperationRow.id.expression),
+            (PushOperationRow.requested.desc(), PushOperationRow.id.expression),
+            engine.representation,
         )
-        total = totals.total(session, stmt)
-        rows = session.scalars(stmt.offset(paging.offset).limit(paging.page_size)).all()
-        results = [engine.representation(row) for row in rows]
-    return JSONBytes(envelope(request, paging, results, total))
+    return JSONBytes(page)
 
 
 @router.get(

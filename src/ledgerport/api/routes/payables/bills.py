@@ -21,8 +21,7 @@ from ledgerport.api.routes.payables.common import (
 )
 from ledgerport.api.routes.payables.mapping import bill_in, bill_out
 from ledgerport.api.routes.payables.paging import pagination, record_page
-from ledgerport.api.routes.payables.reads import known
-from ledgerport.api.routes.payables.writes import write
+from ledgerport.api.routes.payables.writes import update_known, write
 from ledgerport.api.routes.pulls import TasksDep
 from ledgerport.connectors.writes import WriteKind
 from ledgerport.domain.enums import DataType
@@ -103,16 +102,7 @@ def update_bill(
     tasks: TasksDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    with services.sessions() as session:
-        connection = linked_connection(session, companyId, connectionId)
-        known(session, connection, DataType.BILLS, billId, "Bill")
-    op = write(
-        services,
-        tasks,
-        connection,
-        DataType.BILLS,
-        WriteKind.UPDATE,
-        record={**bill_in(body), "id": billId},
-        record_id=billId,
+    updated = update_known(
+        services, tasks, companyId, connectionId, DataType.BILLS, billId, "Bill", bill_in(body)
     )
-    return JSONBytes(bill_out({"id": billId, **(op.data or {})}))
+    return JSONBytes(bill_out(updated))

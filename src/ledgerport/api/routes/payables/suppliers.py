@@ -25,8 +25,8 @@ from ledgerport.api.routes.payables.common import (
 )
 from ledgerport.api.routes.payables.mapping import supplier_in, supplier_out
 from ledgerport.api.routes.payables.paging import pagination, record_page
-from ledgerport.api.routes.payables.reads import known, live
-from ledgerport.api.routes.payables.writes import write
+from ledgerport.api.routes.payables.reads import live
+from ledgerport.api.routes.payables.writes import update_known, write
 from ledgerport.api.routes.pulls import TasksDep
 from ledgerport.connectors.writes import WriteKind
 from ledgerport.domain.enums import DataType
@@ -134,16 +134,14 @@ def update_supplier(
     tasks: TasksDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    with services.sessions() as session:
-        connection = linked_connection(session, companyId, connectionId)
-        known(session, connection, DataType.SUPPLIERS, supplierId, "Supplier")
-    op = write(
+    updated = update_known(
         services,
         tasks,
-        connection,
+        companyId,
+        connectionId,
         DataType.SUPPLIERS,
-        WriteKind.UPDATE,
-        record={**supplier_in(body), "id": supplierId},
-        record_id=supplierId,
+        supplierId,
+        "Supplier",
+        supplier_in(body),
     )
-    return JSONBytes(supplier_out({"id": supplierId, **(op.data or {})}))
+    return JSONBytes(supplier_out(updated))

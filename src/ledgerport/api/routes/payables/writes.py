@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ledgerport.api.routes.payables.common import ORIGIN, status_error
+from ledgerport.api.routes.payables.common import ORIGIN, linked_connection, status_error
+from ledgerport.api.routes.payables.reads import known
 from ledgerport.connectors.writes import UploadedFile, WriteKind
 from ledgerport.domain.enums import DataType
 from ledgerport.domain.push import PushStatus
@@ -57,6 +58,33 @@ def write(
     if op.status != PushStatus.SUCCESS.value:
         raise _failure(op, renames or {})
     return op
+
+
+def update_known(
+    services: Services,
+    tasks: Tasks,
+    company_id: str,
+    connection_id: str,
+    data_type: DataType,
+    record_id: str,
+    label: str,
+    record: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Replace a record the connection knows (404 otherwise) and return it as the
+    platform now holds it: what every v2 ``PUT`` does, whatever the resource."""
+    with services.sessions() as session:
+        connection = linked_connection(session, company_id, connection_id)
+        known(session, connection, data_type, record_id, label)
+    op = write(
+        services,
+        tasks,
+        connection,
+        data_type,
+        WriteKind.UPDATE,
+        record={**record, "id": record_id},
+        record_id=record_id,
+    )
+    return {"id": record_id, **(op.data or {})}
 
 
 def _failure(op: PushOperationRow, renames: Mapping[str, str]) -> ApiError:
