@@ -62,3 +62,13 @@ def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
     first = settings.secret()
     assert (tmp_path / "secret.key").stat().st_mode & 0o077 == 0
     assert Settings(data_dir=tmp_path).secret() == first
+
+
+def test_simulate_lists_the_platforms_it_can_stand_in_for() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["simulate", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "xero" in result.output
+    refused = runner.invoke(main, ["simulate", "netsuite"])
+    assert refused.exit_code != 0
+    assert "netsuite" in refused.output

@@ -1,4 +1,4 @@
-"""``ledgerport serve | migrate | apikey create|list|revoke``."""
+"""``ledgerport serve | worker | migrate | simulate xero | apikey create|list|revoke``."""
 
 from __future__ import annotations
 
@@ -114,6 +114,22 @@ def worker(workers: int | None, log_level: str) -> None:
         run_worker(queue, workers or settings.job_workers)
     finally:
         services.close()
+
+
+@main.command()
+@click.argument("platform", type=click.Choice(["xero"]))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8900, show_default=True, type=int)
+@click.option("--seed", default="xero-demo", show_default=True, help="Which generated business.")
+def simulate(platform: str, host: str, port: int, seed: str) -> None:
+    """Serve a local stand-in of a vendor's API (today: Xero's accounting reads, OAuth
+    and rate limits), at the vendor's own paths, so a client swaps only the host."""
+    import uvicorn
+
+    from ledgerport.simulators.xero.app import create_app
+
+    click.echo(f"{platform} simulator on http://{host}:{port} (company {seed!r})")
+    uvicorn.run(create_app(seed=seed), host=host, port=port, log_level="info")
 
 
 def _first_start(settings: Settings) -> tuple[str | None, str | None]:
