@@ -27,9 +27,7 @@ from ledgerport.simulators.xero.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SEC
 from ledgerport.simulators.xero.dates import parse_ms_date
 from ledgerport.simulators.xero.ratelimit import RateLimiter
 
-SPEC = (
-    Path(__file__).resolve().parents[3] / "shared/reference/vendor-specs/xero/xero_accounting.yaml"
-)
+SPEC = Path(__file__).resolve().parents[1] / "conformance/xero/xero_accounting.yaml"
 SIZE = Size(customers=30, suppliers=20, invoices=230, bills=120, direct_costs=10, history_days=120)
 START = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 API = "/api.xro/2.0"
