@@ -258,7 +258,17 @@ def _spec() -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("path", "schema"),
-    [("/Invoices", "Invoices"), ("/Contacts", "Contacts"), ("/Accounts", "Accounts")],
+    [
+        ("/Invoices", "Invoices"),
+        ("/Contacts", "Contacts"),
+        ("/Accounts", "Accounts"),
+        ("/TaxRates", "TaxRates"),
+        ("/TrackingCategories", "TrackingCategories"),
+        ("/Items", "Items"),
+        ("/Organisation", "Organisations"),
+        ("/CreditNotes", "CreditNotes"),
+        ("/Payments", "Payments"),
+    ],
 )
 def test_responses_validate_against_the_xero_spec(
     client: TestClient, headers: dict[str, str], path: str, schema: str
@@ -273,16 +283,207 @@ def test_responses_validate_against_the_xero_spec(
     validator = jsonschema.Draft4Validator(
         {"$ref": f"urn:xero{ref}"}, registry=registry, format_checker=jsonschema.FormatChecker()
     )
-    params = {"page": 1} if schema != "Accounts" else {}
+    paged = ("Invoices", "Contacts", "CreditNotes", "Payments")
+    params = {"page": 1} if schema in paged else {}
     body = client.get(f"{API}{path}", headers=headers, params=params).json()
     assert body[schema]
     errors = sorted(validator.iter_errors(body), key=str)
     assert not errors, errors[0]
     # An invalid body is caught: the validator really looks inside the records.
-    broken = {
-        schema: [{**body[schema][0], "Status" if schema != "Contacts" else "ContactStatus": "NOPE"}]
-    }
+    field = {"Contacts": "ContactStatus", "Items": "IsSold", "Organisations": "Version"}.get(
+        schema, "Status"
+    )
+    broken = {schema: [{**body[schema][0], field: "NOPE"}]}
     assert list(validator.iter_errors(broken))
+
+
+def test_tax_rates_cover_every_invoice_tax_type(
+    app: Any, client: TestClient, headers: dict[str, str]
+) -> None:
+    rates = client.get(f"{API}/TaxRates", headers=headers).json()["TaxRates"]
+    books = app.state.xero.books()
+    sandbox = books.records(DataType.TAX_RATES)
+    # A sales and a purchases rate per VAT rate; "no VAT" is one NONE rate.
+    assert len(rates) == 2 * len(sandbox) - 1
+    types = [r["TaxType"] for r in rates]
+    assert len(types) == len(set(types))
+    assert {"OUTPUT2", "INPUT2", "NONE"} <= set(types)
+    standard = next(r for r in rates if r["TaxType"] == "OUTPUT2")
+    assert standard["EffectiveRate"] == 20
+    assert standard["TaxComponents"][0]["Rate"] == 20
+    assert standard["ReportTaxType"] == "OUTPUT"
+    invoices = walk(client, "/Invoices", headers)
+    assert {line["TaxType"] for i in invoices for line in i["LineItems"]} <= set(types)
+
+
+def test_tracking_categories_nest_their_options(
+    app: Any, client: TestClient, headers: dict[str, str]
+) -> None:
+    categories = client.get(f"{API}/TrackingCategories", headers=headers).json()[
+        "TrackingCategories"
+    ]
+    sandbox = app.state.xero.books().records(DataType.TRACKING_CATEGORIES)
+    parents = [r for r in sandbox if not r["parentId"]]
+    assert [c["Name"] for c in categories] == [r["name"] for r in parents]
+    for category, parent in zip(categories, parents, strict=True):
+        children = [r["name"] for r in sandbox if r["parentId"] == parent["id"]]
+        assert [o["Name"] for o in category["Options"]] == children
+        assert category["Status"] == "ACTIVE"
+    option_ids = [o["TrackingOptionID"] for c in categories for o in c["Options"]]
+    assert len(option_ids) == len(sandbox) - len(parents) == len(set(option_ids))
+    again = client.get(f"{API}/TrackingCategories", headers=headers).json()
+    assert again["TrackingCategories"] == categories  # ids are stable
+
+
+def test_tracking_categories_hide_archived_unless_asked() -> None:
+    from ledgerport.simulators.xero.mapping import tracking_categories
+
+    def node(node_id: str, parent: str | None, status: str = "Active") -> dict[str, Any]:
+        meta = {"isDeleted": False}
+        return {
+            "id": node_id,
+            "name": node_id,
+            "parentId": parent,
+            "status": status,
+            "metadata": meta,
+        }
+
+    records = [
+        node("a", None),
+        node("a1", "a"),
+        node("a2", "a", "Archived"),
+        node("b", None, "Archived"),
+        node("b1", "b"),
+    ]
+    tenant = uuid_of("tenant")
+    shown = tracking_categories(tenant, records, include_archived=False)
+    assert [(c["Name"], [o["Name"] for o in c["Options"]]) for c in shown] == [("a", ["a1"])]
+    every = tracking_categories(tenant, records, include_archived=True)
+    assert [(c["Name"], [o["Name"] for o in c["Options"]]) for c in every] == [
+        ("a", ["a1", "a2"]),
+        ("b", ["b1"]),
+    ]
+    assert every[1]["Status"] == "ARCHIVED"
+
+
+def test_items_match_the_books_and_invoice_lines(
+    app: Any, client: TestClient, headers: dict[str, str]
+) -> None:
+    items = client.get(f"{API}/Items", headers=headers).json()["Items"]
+    sandbox = app.state.xero.books().records(DataType.ITEMS)
+    assert len(items) == len(sandbox)
+    assert sum(i["IsSold"] for i in items) == sum(r["isInvoiceItem"] for r in sandbox)
+    assert sum(i["IsPurchased"] for i in items) == sum(r["isBillItem"] for r in sandbox)
+    for i in items:
+        assert ("SalesDetails" in i) == i["IsSold"]
+        assert ("PurchaseDetails" in i) == i["IsPurchased"]
+    cable = next(i for i in items if i["Name"] == "Cable, 100m drum")
+    assert cable["SalesDetails"] == {"UnitPrice": 65, "AccountCode": "4010", "TaxType": "OUTPUT2"}
+    assert cable["PurchaseDetails"] == {"UnitPrice": 42, "AccountCode": "5000", "TaxType": "INPUT2"}
+    codes = {i["Code"] for i in items}
+    assert len(codes) == len(items)
+    invoices = walk(client, "/Invoices", headers)
+    line_codes = {
+        line["ItemCode"] for i in invoices for line in i["LineItems"] if "ItemCode" in line
+    }
+    assert line_codes
+    assert line_codes <= codes
+    newest = max(parse_ms_date(i["UpdatedDateUTC"]) for i in items)
+    since = client.get(f"{API}/Items", headers={**headers, "If-Modified-Since": newest.isoformat()})
+    later = since.json()["Items"]
+    assert later
+    assert all(parse_ms_date(i["UpdatedDateUTC"]) >= newest for i in later)
+    after = (newest + timedelta(hours=1)).isoformat()
+    none = client.get(f"{API}/Items", headers={**headers, "If-Modified-Since": after}).json()
+    assert none["Items"] == []
+
+
+def test_organisation_is_the_sandbox_company(
+    app: Any, client: TestClient, headers: dict[str, str]
+) -> None:
+    body = client.get(f"{API}/Organisation", headers=headers).json()
+    [company] = app.state.xero.books().records(DataType.COMPANY)
+    [org] = body["Organisations"]
+    assert org["OrganisationID"] == headers["xero-tenant-id"]
+    assert org["Name"] == company["companyName"]
+    assert org["BaseCurrency"] == company["baseCurrency"]
+    assert org["TaxNumber"] == company["taxNumber"]
+    start = datetime.fromisoformat(company["financialYearStartDate"])
+    year_end = start - timedelta(days=1)
+    assert (org["FinancialYearEndDay"], org["FinancialYearEndMonth"]) == (
+        year_end.day,
+        year_end.month,
+    )
+    assert MS_DATE.match(org["PeriodLockDate"])
+    assert len(org["Addresses"]) == len(company["addresses"])
+
+
+def test_credit_notes_page_and_filter_like_invoices(
+    app: Any, client: TestClient, headers: dict[str, str]
+) -> None:
+    books = app.state.xero.books()
+    sales, purchases = books.rows(DataType.CREDIT_NOTES), books.rows(DataType.BILL_CREDIT_NOTES)
+    notes = walk(client, "/CreditNotes", headers)
+    assert sum(n["Type"] == "ACCRECCREDIT" for n in notes) == len(sales)
+    assert sum(n["Type"] == "ACCPAYCREDIT" for n in notes) == len(purchases)
+    ids = [n["CreditNoteID"] for n in notes]
+    assert len(ids) == len(set(ids)) == len(sales) + len(purchases) > 1
+    assert walk(client, "/CreditNotes", headers, pageSize=1) == notes
+    first = client.get(f"{API}/CreditNotes", headers=headers, params={"page": 1, "pageSize": 2})
+    assert first.json()["pagination"]["itemCount"] == len(notes)
+    assert len(first.json()["CreditNotes"]) == 2
+    for n in notes:
+        assert round(n["SubTotal"] + n["TotalTax"], 2) == n["Total"]
+        assert 0 <= n["RemainingCredit"] <= n["Total"]
+    stamps = sorted(parse_ms_date(n["UpdatedDateUTC"]) for n in notes)
+    since = stamps[-1]
+    later = walk(client, "/CreditNotes", {**headers, "If-Modified-Since": since.isoformat()})
+    assert 0 < len(later) == sum(1 for s in stamps if s >= since) < len(notes)
+
+
+def test_payments_pay_one_invoice_each(
+    app: Any, client: TestClient, headers: dict[str, str]
+) -> None:
+    books = app.state.xero.books()
+
+    def settled(data_type: DataType, doc_type: str) -> list[dict[str, Any]]:
+        return [
+            link
+            for record in books.records(data_type)
+            for line in record["lines"]
+            if not any(link["type"] == "CreditNote" for link in line["links"])
+            for link in line["links"]
+            if link["type"] == doc_type
+        ]
+
+    receipts, outgoings = (
+        settled(DataType.PAYMENTS, "Invoice"),
+        settled(DataType.BILL_PAYMENTS, "Bill"),
+    )
+    payments = walk(client, "/Payments", headers)
+    assert sum(p["PaymentType"] == "ACCRECPAYMENT" for p in payments) == len(receipts) > 0
+    assert sum(p["PaymentType"] == "ACCPAYPAYMENT" for p in payments) == len(outgoings) > 0
+    ids = [p["PaymentID"] for p in payments]
+    assert len(ids) == len(set(ids))
+    assert walk(client, "/Payments", headers, pageSize=33) == payments
+    invoices = {i["InvoiceID"]: i for i in walk(client, "/Invoices", headers)}
+    accounts = {
+        a["AccountID"] for a in client.get(f"{API}/Accounts", headers=headers).json()["Accounts"]
+    }
+    for p in payments:
+        invoice = invoices[p["Invoice"]["InvoiceID"]]
+        assert invoice["InvoiceNumber"] == p["Invoice"]["InvoiceNumber"]
+        assert invoice["Type"] == p["Invoice"]["Type"]
+        assert 0 < p["Amount"] <= invoice["Total"]
+        assert MS_DATE.match(p["Date"])
+        if "Account" in p:
+            assert p["Account"]["AccountID"] in accounts
+    assert sum("Account" in p for p in payments) > 0
+    stamps = sorted(parse_ms_date(p["UpdatedDateUTC"]) for p in payments)
+    since = stamps[len(stamps) // 2]
+    later = walk(client, "/Payments", {**headers, "If-Modified-Since": since.isoformat()})
+    assert 0 < len(later) < len(payments)
+    assert len(later) == sum(1 for s in stamps if s >= since)
 
 
 def _challenge(verifier: str) -> str:

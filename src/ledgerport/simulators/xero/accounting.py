@@ -39,6 +39,11 @@ INVOICE_SOURCES: tuple[Source, ...] = (
     (DataType.BILLS, lambda t, r: mapping.invoice(t, r, sales=False)),
 )
 ACCOUNT_SOURCES: tuple[Source, ...] = ((DataType.CHART_OF_ACCOUNTS, mapping.account),)
+ITEM_SOURCES: tuple[Source, ...] = ((DataType.ITEMS, mapping.item),)
+CREDIT_NOTE_SOURCES: tuple[Source, ...] = (
+    (DataType.CREDIT_NOTES, lambda t, r: mapping.credit_note(t, r, sales=True)),
+    (DataType.BILL_CREDIT_NOTES, lambda t, r: mapping.credit_note(t, r, sales=False)),
+)
 
 
 def _since(request: Request) -> datetime | None:
@@ -114,6 +119,10 @@ async def invoices(request: Request) -> Response:
     return await _paged_list(request, "Invoices", INVOICE_SOURCES)
 
 
+async def credit_notes(request: Request) -> Response:
+    return await _paged_list(request, "CreditNotes", CREDIT_NOTE_SOURCES)
+
+
 async def contacts(request: Request) -> Response:
     return await _paged_list(request, "Contacts", CONTACT_SOURCES)
 
@@ -126,3 +135,83 @@ async def accounts(request: Request) -> Response:
     return json_response(
         envelope(sim.clock(), "Accounts", _render(sim, books, ACCOUNT_SOURCES, picks))
     )
+
+
+async def tax_rates(request: Request) -> Response:
+    """``/TaxRates``: not paged and takes no If-Modified-Since in Xero."""
+    sim: XeroSimulator = request.app.state.xero
+    rates = [
+        rate
+        for record in sim.books().records(DataType.TAX_RATES)
+        for rate in mapping.tax_rates(record)
+    ]
+    return json_response(envelope(sim.clock(), "TaxRates", rates))
+
+
+async def tracking_categories(request: Request) -> Response:
+    """``/TrackingCategories``: not paged; ARCHIVED ones only with
+    ``includeArchived=true``."""
+    sim: XeroSimulator = request.app.state.xero
+    include = request.query_params.get("includeArchived", "").lower() == "true"
+    categories = mapping.tracking_categories(
+        sim.tenant.tenant_id,
+        sim.books().records(DataType.TRACKING_CATEGORIES),
+        include_archived=include,
+    )
+    return json_response(envelope(sim.clock(), "TrackingCategories", categories))
+
+
+async def items(request: Request) -> Response:
+    """``/Items``: not paged; filtered by ``If-Modified-Since`` as Xero does."""
+    sim: XeroSimulator = request.app.state.xero
+    books = sim.books()
+    picks = _positions(books, ITEM_SOURCES, _since(request))
+    return json_response(envelope(sim.clock(), "Items", _render(sim, books, ITEM_SOURCES, picks)))
+
+
+async def organisation(request: Request) -> Response:
+    """``/Organisation``: the one organisation, as a one-element list."""
+    sim: XeroSimulator = request.app.state.xero
+    orgs = [
+        mapping.organisation(sim.tenant.tenant_id, record)
+        for record in sim.books().records(DataType.COMPANY)
+    ]
+    return json_response(envelope(sim.clock(), "Organisations", orgs))
+
+
+async def payments(request: Request) -> Response:
+    """``/Payments``: one Xero payment per invoice or bill a sandbox payment settles,
+    so the records are rendered and flattened before the page is cut (a sandbox
+    payment is not one Xero payment); paged and filtered like Invoices."""
+    sim: XeroSimulator = request.app.state.xero
+    try:
+        page, size = _int_param(request, "page"), _int_param(request, "pageSize")
+    except ValueError:
+        return problem(400, "Bad Request", "page and pageSize must be integers")
+    page_size = min(max(size or PAGE_SIZE, 1), MAX_PAGE_SIZE)
+    books, since, tenant_id = sim.books(), _since(request), sim.tenant.tenant_id
+    numbers = {
+        record["id"]: mapping.invoice_number(record)
+        for data_type in (DataType.INVOICES, DataType.BILLS)
+        for record in books.records(data_type)
+    }
+    items = [
+        payment
+        for data_type, sales in ((DataType.PAYMENTS, True), (DataType.BILL_PAYMENTS, False))
+        for position in books.changed_since(data_type, since)
+        for payment in mapping.payments(
+            tenant_id, books.render(data_type, position), sales=sales, numbers=numbers
+        )
+    ]
+    extra: dict[str, Any] = {}
+    if page is not None:
+        count = len(items)
+        start = (max(page, 1) - 1) * page_size
+        items = items[start : start + page_size]
+        extra["pagination"] = {
+            "page": max(page, 1),
+            "pageSize": page_size,
+            "pageCount": math.ceil(count / page_size),
+            "itemCount": count,
+        }
+    return json_response(envelope(sim.clock(), "Payments", items, **extra))

@@ -157,6 +157,16 @@ def create_app(
         Route(f"{API_PREFIX}/Accounts", tenant_api(accounting.accounts), methods=["GET"]),
         Route(f"{API_PREFIX}/Contacts", tenant_api(accounting.contacts), methods=["GET"]),
         Route(f"{API_PREFIX}/Invoices", tenant_api(accounting.invoices), methods=["GET"]),
+        Route(f"{API_PREFIX}/CreditNotes", tenant_api(accounting.credit_notes), methods=["GET"]),
+        Route(f"{API_PREFIX}/Payments", tenant_api(accounting.payments), methods=["GET"]),
+        Route(f"{API_PREFIX}/Items", tenant_api(accounting.items), methods=["GET"]),
+        Route(f"{API_PREFIX}/Organisation", tenant_api(accounting.organisation), methods=["GET"]),
+        Route(f"{API_PREFIX}/TaxRates", tenant_api(accounting.tax_rates), methods=["GET"]),
+        Route(
+            f"{API_PREFIX}/TrackingCategories",
+            tenant_api(accounting.tracking_categories),
+            methods=["GET"],
+        ),
         *oauth.ROUTES,
     ]
     app = Starlette(routes=routes)
