@@ -436,3 +436,29 @@ def test_a_successful_write_is_readable_before_the_next_pull(
         count = records.dataset_count(session, connection_id, "suppliers")
     assert again == stored
     assert count == len(books(str(connection_id)).records(DataType.SUPPLIERS)) + 1
+
+
+def test_a_write_to_a_type_never_pulled_is_held_and_the_first_pull_keeps_it_once(
+    services: Services,
+) -> None:
+    company = linked_sandbox(services)
+    connection_id = company.connections[0].id
+    op = push.submit(
+        services,
+        None,
+        company_id=company.id,
+        connection_id=connection_id,
+        data_type=DataType.SUPPLIERS,
+        kind=WriteKind.CREATE,
+        record={"supplierName": "Before Any Pull Ltd", "status": "Active"},
+        run_now=True,
+    )
+    assert op.status == "Success", op.error_message
+    with services.sessions() as session:
+        # Readable by id at once, but the data set is still not pulled (lists are 409).
+        assert records.one_text(session, company.id, "suppliers", op.data["id"]) is not None
+        assert records.dataset_count(session, connection_id, "suppliers") is None
+    pull(services, company, DataType.SUPPLIERS)  # finds it there: no duplicate insert
+    with services.sessions() as session:
+        count = records.dataset_count(session, connection_id, "suppliers")
+    assert count == len(books(str(connection_id)).records(DataType.SUPPLIERS)) + 1

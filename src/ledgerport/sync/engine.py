@@ -208,7 +208,11 @@ class Engine:
         # How many records the last pull left: the yardstick for this one's progress,
         # and none at all means a first pull (every record written is new).
         expected = records.dataset_count(session, connection.id, stream.data_type.value)
-        first_pull = not expected
+        # Nothing held: every record written is new (no lookups). Records a push stored
+        # before the type was ever pulled make it an ordinary pull.
+        first_pull = not expected and not records.holds_any(
+            session, connection.id, stream.data_type.value
+        )
         buffer = bulk.BufferedInserts(session.connection())
         guard = PageGuard()
         params: dict[str, str] | None = stream.paginator.first()

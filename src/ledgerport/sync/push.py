@@ -39,7 +39,6 @@ from ledgerport.connectors.errors import (
 )
 from ledgerport.connectors.spec import Connector, SourceAttachment, WriterContext
 from ledgerport.connectors.writes import (
-    SourceWriter,
     UploadedFile,
     WriteKind,
     WriteRequest,
@@ -120,21 +119,43 @@ def _writable(
     return connector
 
 
-def _context(
-    services: Services, connection: ConnectionRow, now: datetime | None = None
-) -> WriterContext:
+def _context(services: Services, connection: ConnectionRow) -> WriterContext:
     return WriterContext(
         company_id=str(connection.company_id),
         connection_id=str(connection.id),
         connection_info=connection.connection_info or {},
         log=StoredWriteLog(services.sessions, connection.id),
-        now=now,
     )
 
 
-def _writer(services: Services, connector: Connector, connection: ConnectionRow) -> SourceWriter:
+def _target(
+    services: Services,
+    company_id: uuid.UUID,
+    connection_id: uuid.UUID,
+    data_type: DataType,
+    kind: WriteKind,
+) -> tuple[ConnectionRow, Connector]:
+    """The connection written to and its connector, once both can take this write."""
+    with services.sessions() as session:
+        connection = _parse_connection_ids(session, company_id, connection_id)
+        session.expunge(connection)
+    return connection, _writable(services, connection, data_type, kind)
+
+
+def _model(
+    services: Services,
+    connection: ConnectionRow,
+    connector: Connector,
+    data_type: DataType,
+    kind: WriteKind,
+) -> PushOption:
     assert connector.writer is not None  # checked by _writable
-    return connector.writer(_context(services, connection))
+    try:
+        return connector.writer(_context(services, connection)).options(data_type, kind)
+    except ConnectorError as error:
+        raise BadRequestError(
+            f"{connector.name} could not describe {data_type.value}: {error}"
+        ) from error
 
 
 def create_model(
@@ -147,16 +168,8 @@ def create_model(
 ) -> PushOption:
     """What the connector accepts for this data type on this connection: the model
     :func:`submit` checks every record against."""
-    with services.sessions() as session:
-        connection = _parse_connection_ids(session, company_id, connection_id)
-        session.expunge(connection)
-    connector = _writable(services, connection, data_type, kind)
-    try:
-        return _writer(services, connector, connection).options(data_type, kind)
-    except ConnectorError as error:
-        raise BadRequestError(
-            f"{connector.name} could not describe {data_type.value}: {error}"
-        ) from error
+    connection, connector = _target(services, company_id, connection_id, data_type, kind)
+    return _model(services, connection, connector, data_type, kind)
 
 
 def submit(
@@ -182,10 +195,7 @@ def submit(
     validation error per field, and returned: nothing is sent to the platform."""
     if timeout_minutes is not None and not 1 <= timeout_minutes <= MAX_TIMEOUT_MINUTES:
         raise BadRequestError(f"timeoutInMinutes must be from 1 to {MAX_TIMEOUT_MINUTES}.")
-    with services.sessions() as session:
-        connection = _parse_connection_ids(session, company_id, connection_id)
-        session.expunge(connection)
-    connector = _writable(services, connection, data_type, kind)
+    connection, connector = _target(services, company_id, connection_id, data_type, kind)
     body = dict(record or {})
     if kind is not WriteKind.CREATE and not record_id:
         raise BadRequestError(f"A {kind.value.lower()} needs the id of the record.")
@@ -195,13 +205,7 @@ def submit(
         raise BadRequestError("Deleting an attachment needs its id.")
     problems: list[ValidationItem] = []
     if kind in (WriteKind.CREATE, WriteKind.UPDATE):
-        try:
-            model = _writer(services, connector, connection).options(data_type, kind)
-        except ConnectorError as error:
-            raise BadRequestError(
-                f"{connector.name} could not describe {data_type.value}: {error}"
-            ) from error
-        problems = validate(body, model)
+        problems = validate(body, _model(services, connection, connector, data_type, kind))
     now = utcnow()
     row = PushOperationRow(
         id=uuid.uuid4(),
@@ -382,7 +386,7 @@ class PushRunner:
                 background,
                 in_doubt=True,
             )
-        return self._succeed(row, result, now, attempt)
+        return self._succeed(row, connector, result, now, attempt)
 
     def _attempt(
         self,
@@ -459,7 +463,12 @@ class PushRunner:
     # -- endings ------------------------------------------------------------------------
 
     def _succeed(
-        self, row: PushOperationRow, result: WriteResult, now: datetime, attempt: dict[str, Any]
+        self,
+        row: PushOperationRow,
+        connector: Connector,
+        result: WriteResult,
+        now: datetime,
+        attempt: dict[str, Any],
     ) -> Outcome:
         attempt["result"] = "Success"
         changes: list[dict[str, Any]] = [
@@ -485,12 +494,8 @@ class PushRunner:
             if uploaded is not None:  # an upload's data is the file as stored
                 current.data = uploaded
             queued: list[uuid.UUID] = []
-            connection = session.get(ConnectionRow, row.connection_id)
-            connector = (
-                self.services.connectors.get(connection.platform_key) if connection else None
-            )
             wanted = (current.audit or {}).get("syncOnComplete", True)
-            if self.queue_pull is not None and connector is not None and wanted:
+            if self.queue_pull is not None and wanted:
                 # Codat's allowSyncOnPushComplete: what the write changed is pulled
                 # again, so the data API shows it with everything the platform derived.
                 for data_type in sorted({c.data_type.value for c in result.changes}):

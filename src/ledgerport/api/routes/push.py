@@ -182,19 +182,15 @@ async def create_bank_account(
     sync_on_complete: SyncParam = True,
 ) -> Response:
     """The same as ``POST .../push/bankAccounts`` (the path the seeds' guides use)."""
-    record = await _record(request)
-    # Off the event loop: checking a record builds the platform's create model.
-    return await run_in_threadpool(
-        _submit,
-        services,
-        tasks,
+    return await create_record(
         companyId,
         connectionId,
-        DataType.BANK_ACCOUNTS,
-        WriteKind.CREATE,
-        record=record,
-        timeout_minutes=timeout,
-        sync_on_complete=sync_on_complete,
+        DataType.BANK_ACCOUNTS.value,
+        request,
+        services,
+        tasks,
+        timeout,
+        sync_on_complete,
     )
 
 

@@ -440,16 +440,14 @@ def store_written(
     data_type: str,
     document: Mapping[str, Any],
     now: datetime,
-) -> bool:
+) -> None:
     """A record a push has just written, as the platform answered it, stored at once so
     reads see it before the next pull (Codat puts pushed records in its cache too; the
-    next pull finds it unchanged, or corrects it). Only where the data type has been
-    pulled on the connection: otherwise the first pull brings it with everything else,
-    and a first pull assumes it writes into an empty data set. Returns whether stored."""
-    dataset = session.get(DatasetRow, (connection_id, data_type))
-    if dataset is None:
-        return False
-    save_batch(
+    next pull finds it unchanged, or corrects it). On a data type never pulled it is
+    stored too (a bill created a moment ago can be paid at once), but the data set is
+    not marked pulled: lists stay Codat's 409 until a real pull, which finds the record
+    already there (see :func:`holds_any`)."""
+    saved = save_batch(
         session,
         company_id=company_id,
         connection_id=connection_id,
@@ -457,12 +455,19 @@ def store_written(
         documents=[document],
         now=now,
     )
-    dataset.record_count = (
-        session.scalar(
-            select(func.count())
-            .select_from(RecordRow)
-            .where(RecordRow.connection_id == connection_id, RecordRow.data_type == data_type)
-        )
-        or 0
+    dataset = session.get(DatasetRow, (connection_id, data_type))
+    if dataset is not None:
+        dataset.record_count += saved.created
+
+
+def holds_any(session: Session, connection_id: uuid.UUID, data_type: str) -> bool:
+    """Whether any record of this type is stored for the connection (a first pull may
+    find records its connection's writes put there)."""
+    return (
+        session.execute(
+            select(_rec.record_id)
+            .where(_rec.connection_id == connection_id, _rec.data_type == data_type)
+            .limit(1)
+        ).first()
+        is not None
     )
-    return True

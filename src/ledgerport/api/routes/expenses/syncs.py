@@ -5,6 +5,7 @@ did), and receipts attached to the records transactions were written as.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, UploadFile
@@ -56,11 +57,18 @@ def _transaction_body(row: Any, op: PushOperationRow | None) -> dict[str, Any]:
     }
 
 
-def _sync_body(session: Session, sync: ExpenseSyncRow) -> dict[str, Any]:
-    results = [
-        (row.transaction_id, *_status(row, op)) for row, op in repo.transactions(session, [sync.id])
-    ]
-    state = rules.sync_state(results, sync.requested, utcnow())
+def _sync_bodies(session: Session, syncs: list[ExpenseSyncRow]) -> list[dict[str, Any]]:
+    """Each sync's status, from its transactions' push operations, read in one query
+    for all of them (not one per sync)."""
+    results: dict[Any, list[Any]] = {sync.id: [] for sync in syncs}
+    for row, op in repo.transactions(session, list(results)):
+        results[row.sync_id].append((row.transaction_id, *_status(row, op)))
+    now = utcnow()
+    return [_sync_body(sync, results[sync.id], now) for sync in syncs]
+
+
+def _sync_body(sync: ExpenseSyncRow, results: list[Any], now: datetime) -> dict[str, Any]:
+    state = rules.sync_state(results, sync.requested, now)
     return {
         "companyId": str(sync.company_id),
         "syncId": str(sync.id),
@@ -108,7 +116,7 @@ def get_latest_sync(companyId: str, services: ServicesDep) -> Response:
         syncs = _company_syncs(session, companyId)
         if not syncs:
             raise NotFoundError(f"Company {companyId} has no expense syncs.")
-        return JSONBytes(_sync_body(session, syncs[0]))
+        return JSONBytes(_sync_bodies(session, syncs[:1])[0])
 
 
 @router.get(
@@ -120,8 +128,7 @@ def get_latest_sync(companyId: str, services: ServicesDep) -> Response:
 )
 def get_last_successful_sync(companyId: str, services: ServicesDep) -> Response:
     with services.sessions() as session:
-        for sync in _company_syncs(session, companyId):
-            body = _sync_body(session, sync)
+        for body in _sync_bodies(session, _company_syncs(session, companyId)):
             if body["syncStatusCode"] in rules.SUCCESSFUL_CODES:
                 return JSONBytes(body)
         raise NotFoundError(f"Company {companyId} has no successful expense sync.")
@@ -137,7 +144,7 @@ def get_last_successful_sync(companyId: str, services: ServicesDep) -> Response:
 def list_syncs(companyId: str, services: ServicesDep) -> Response:
     """Every expense sync of the company, newest first."""
     with services.sessions() as session:
-        return JSONBytes([_sync_body(session, sync) for sync in _company_syncs(session, companyId)])
+        return JSONBytes(_sync_bodies(session, _company_syncs(session, companyId)))
 
 
 @router.get(
@@ -149,7 +156,7 @@ def list_syncs(companyId: str, services: ServicesDep) -> Response:
 )
 def get_sync(companyId: str, syncId: str, services: ServicesDep) -> Response:
     with services.sessions() as session:
-        return JSONBytes(_sync_body(session, _load_sync(session, companyId, syncId)))
+        return JSONBytes(_sync_bodies(session, [_load_sync(session, companyId, syncId)])[0])
 
 
 @router.get(

@@ -1,5 +1,5 @@
-"""How Sync for Payables v2 reads: from the synced records store, a record we wrote
-but have not pulled back yet, and reference data pulled on demand.
+"""How Sync for Payables v2 reads: from the synced records store (which also holds what
+our writes have just written), and reference data pulled on demand.
 
 v2 reads are synchronous: company info, accounts, tax rates and bank accounts that a
 connection has never pulled are pulled in the request, rather than answering 409, which
@@ -12,14 +12,12 @@ import time
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from ledgerport.api.routes.payables.common import status_error
-from ledgerport.connectors.writes import WriteKind
 from ledgerport.domain.enums import DataType
 from ledgerport.domain.pulls import PullStatus
-from ledgerport.domain.push import PushStatus
 from ledgerport.errors import ConflictError, NotFoundError
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
@@ -27,7 +25,6 @@ from ledgerport.storage.repositories import pulls, records
 from ledgerport.storage.tables import (
     ConnectionRow,
     PullOperationRow,
-    PushOperationRow,
     RecordRow,
 )
 from ledgerport.storage.types import utcnow
@@ -35,8 +32,6 @@ from ledgerport.sync.engine import Engine
 
 # How long a read waits for a pull of reference data someone else is already running.
 PULL_WAIT_SECONDS = 4.0
-# How many recent successful writes a lookup of a not-yet-pulled record reads through.
-RECENT_WRITES = 200
 
 
 def not_pulled(data_type: DataType) -> ConflictError:
@@ -99,30 +94,15 @@ def all_documents(
 def stored(
     session: Session, connection: ConnectionRow, data_type: DataType, record_id: str
 ) -> dict[str, Any] | None:
-    """A record as we hold it: from the records store, else from a successful write of it
-    not pulled yet (a bill created a moment ago is payable at once)."""
+    """A record as we hold it: pulled, or written by a push (the push engine stores what
+    it writes at once, so a bill created a moment ago is payable at once)."""
     text = records.one_text(
         session, connection.company_id, data_type.value, record_id, connection.id
     )
-    if text is not None:
-        document = orjson.loads(text)
-        return document if isinstance(document, dict) else None
-    recent = session.scalars(
-        select(PushOperationRow)
-        .where(
-            PushOperationRow.connection_id == connection.id,
-            PushOperationRow.data_type == data_type.value,
-            PushOperationRow.status == PushStatus.SUCCESS.value,
-            PushOperationRow.kind.in_((WriteKind.CREATE.value, WriteKind.UPDATE.value)),
-        )
-        .order_by(PushOperationRow.completed.desc())
-        .limit(RECENT_WRITES)
-    )
-    for row in recent:
-        data = row.data or {}
-        if str(data.get("id")) == record_id:
-            return dict(data)
-    return None
+    if text is None:
+        return None
+    document = orjson.loads(text)
+    return document if isinstance(document, dict) else None
 
 
 def stored_bill(session: Session, connection: ConnectionRow, bill_id: str) -> dict[str, Any]:
