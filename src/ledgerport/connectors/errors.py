@@ -7,6 +7,7 @@
     │   └── RateLimitedError    retried after the platform's Retry-After; pauses the budget
     │   ├── OutcomeUnknownError a write was sent and no answer came: look it up first
     │   └── WriteConflictError  another write landed first: decide again, at once
+    ├── AccessTokenRejectedError the access token was refused (401): refresh, try again
     ├── AuthorizationLostError  the grant is gone: the connection becomes Deauthorized
     ├── RejectedError           the platform refused a write: the push fails, as told
     └── FatalError              the pull fails; the data from the last good pull stays
@@ -34,7 +35,14 @@ class RateLimitedError(TransientError):
 
 
 class AuthorizationLostError(ConnectorError):
-    pass
+    """The platform no longer accepts the connection's grant (a revoked consent, an
+    ``invalid_grant`` refresh): the connection becomes ``Deauthorized``."""
+
+
+class AccessTokenRejectedError(ConnectorError):
+    """The platform answered 401 to the access token the reader was given (expired
+    early, revoked, clock skew). The engine refreshes the grant once and repeats the call;
+    a reader never refreshes by itself, so two workers cannot rotate one grant twice."""
 
 
 class FatalError(ConnectorError):

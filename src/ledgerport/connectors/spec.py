@@ -54,13 +54,36 @@ class NoAuth:
 
 
 @dataclass(frozen=True)
+class AuthorizedGrant:
+    """What a connector's ``identify`` gets once Link has exchanged the code: enough to
+    ask the platform which organisation was authorized (Xero's ``/connections``) or to
+    read it off the callback (QuickBooks' ``realmId``)."""
+
+    access_token: str
+    api_base_url: str
+    # The callback's query parameters (code and state removed).
+    callback: Mapping[str, str]
+    # The token endpoint's JSON answer, secrets removed (scope, id_token claims...).
+    token_response: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class OAuth2:
-    """Authorization-code OAuth 2.0 with PKCE, as Xero and QuickBooks Online use it."""
+    """Authorization-code OAuth 2.0 with PKCE, as Xero and QuickBooks Online use it.
+
+    The three URLs are the vendor's; a server setting can swap their scheme and host
+    (keeping the paths) to point a platform at its simulator. ``identify`` turns a new
+    grant into the connection's ``connectionInfo`` (tenant or realm id and name); it
+    raises ``FatalError`` when the grant covers no organisation."""
 
     authorize_url: str
     token_url: str
+    api_base_url: str = ""
     scopes: tuple[str, ...] = ()
     rotates_refresh_token: bool = False
+    identify: Callable[[AuthorizedGrant], Mapping[str, Any]] | None = None
+    # Added to the authorize URL's query (a vendor's prompt or locale parameters).
+    extra_authorize_params: tuple[tuple[str, str], ...] = ()
     kind: str = "oauth2"
 
 
@@ -146,6 +169,9 @@ class ReadStream:
     # Whether the platform keeps files on this data type's records (invoices, bills...):
     # the engine then asks an ``AttachmentReader`` for each created or changed record.
     attachments: bool = False
+    # Whether one raw record has files worth asking about (Xero's ``HasAttachments``):
+    # records it says no to cost no call. None: ask for every created or changed record.
+    has_attachments: Callable[[Mapping[str, Any]], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +185,13 @@ class ReaderContext:
     log: WriteLog | None = None
     # The moment the platform is looked at (None: now). Tests and time travel set it.
     now: datetime | None = None
+    # The platform's API root, scheme and host (the vendor's, or its simulator's when a
+    # server setting says so); connectors add their own paths.
+    base_url: str = ""
+    # The connection's current access token (OAuth platforms). Call it before every
+    # request: the engine refreshes the grant behind it, before expiry and after a 401
+    # (``AccessTokenRejectedError``), and readers never refresh by themselves.
+    access_token: Callable[[], str] | None = None
 
 
 WriterContext = ReaderContext
@@ -199,6 +232,8 @@ class Connector:
     authorization_lifetime: timedelta | None = None
     # What the platform allows one connection (see RateLimit); none: no known limit.
     rate_limits: tuple[RateLimit, ...] = ()
+    # How many calls one connection may have in flight at once (Xero 5, QuickBooks 10).
+    max_concurrent: int | None = None
     # What the connector writes (push), and how a connection's writer is built.
     writes: tuple[WriteStream, ...] = ()
     writer: Callable[[WriterContext], SourceWriter] | None = None

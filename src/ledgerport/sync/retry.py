@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+
+from ledgerport.connectors.http import parse_retry_after
+
+__all__ = ["RetryPolicy", "parse_retry_after"]
 
 
 @dataclass(frozen=True)
@@ -32,20 +34,3 @@ class RetryPolicy:
     def should_retry(self, attempt: int, elapsed: float, next_delay: float) -> bool:
         """Whether another attempt (number ``attempt`` + 1) fits in the budget."""
         return attempt < self.max_attempts and elapsed + next_delay <= self.max_elapsed
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """``Retry-After`` as seconds to wait: delta-seconds or an HTTP date (RFC 9110).
-    Nonsense and past dates give None or 0, never a negative wait."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

@@ -13,6 +13,7 @@ CONNECTOR = Connector(
     auth=OAuth2(
         authorize_url="https://appcenter.intuit.com/connect/oauth2",
         token_url="https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",  # noqa: S106
+        api_base_url="https://quickbooks.api.intuit.com",
         scopes=("com.intuit.quickbooks.accounting",),
         rotates_refresh_token=True,
     ),

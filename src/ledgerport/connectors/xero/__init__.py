@@ -14,6 +14,7 @@ CONNECTOR = Connector(
     auth=OAuth2(
         authorize_url="https://login.xero.com/identity/connect/authorize",
         token_url="https://identity.xero.com/connect/token",  # noqa: S106 - a URL, not a secret
+        api_base_url="https://api.xero.com",
         scopes=(
             "offline_access",
             "accounting.transactions",
