@@ -9,10 +9,23 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from pydantic import Field, SecretStr, computed_field
+from pydantic import BaseModel, Field, SecretStr, computed_field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _SECRET_KEY_FILE = "secret.key"  # noqa: S105 - a file name
+
+
+class IntegrationSettings(BaseModel):
+    """One platform's OAuth app registration, and where its API lives."""
+
+    enabled: bool = True
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    # Where the platform sends the company back; default: this server's OAuth callback.
+    redirect_uri: str | None = None
+    # Scheme and host replacing the vendor's in every URL of the platform (authorize,
+    # token, API), keeping the paths: a simulator (`ledgerport simulate xero`) or a proxy.
+    base_url: str | None = None
 
 
 class Settings(BaseSettings):
@@ -54,6 +67,18 @@ class Settings(BaseSettings):
         "embedded queue, no when LEDGERPORT_QUEUE_URL is set (run `ledgerport worker`).",
     )
     job_workers: int = Field(default=2, ge=1, le=64)
+    integrations: dict[str, IntegrationSettings] = Field(
+        default_factory=dict,
+        description="Per platform key, its OAuth client and optional base URL, as JSON: "
+        '{"gbol": {"client_id": "...", "client_secret": "...", "base_url": "http://..."}}. '
+        "The portal's integration settings (stored encrypted) override these.",
+    )
+    encryption_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="Fernet keys for tokens and client secrets at rest, newest first, as a "
+        "JSON list; older keys only decrypt (`ledgerport rotate-keys` re-encrypts). "
+        "Unset: one key derived from the secret key.",
+    )
     queue_name: str = Field(
         default="ledgerport", description="Queue name, to share one Redis between installs."
     )

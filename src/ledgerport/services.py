@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ledgerport.config import Settings
 from ledgerport.connectors.registry import ConnectorRegistry, discover
 from ledgerport.storage.db import make_engine, make_sessionmaker
+from ledgerport.storage.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,12 @@ class Services:
             }
             for c in self.connectors
         }
+
+    @functools.cached_property
+    def vault(self) -> Vault:
+        """Encrypts platform tokens and client secrets at rest."""
+        keys = [key.get_secret_value() for key in self.settings.encryption_keys]
+        return Vault.from_settings(keys, self.secret)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -12,17 +12,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
+import orjson
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ledgerport.connectors.errors import (
+    AccessTokenRejectedError,
     AuthorizationLostError,
     ConnectorError,
     RateLimitedError,
@@ -33,6 +38,7 @@ from ledgerport.connectors.spec import (
     AttachmentReader,
     Connector,
     FetchedPage,
+    NoAuth,
     ReaderContext,
     ReadStream,
     SourceAttachment,
@@ -45,10 +51,11 @@ from ledgerport.domain.pulls import PullStatus
 from ledgerport.services import Services
 from ledgerport.storage import bulk
 from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import attachments, pulls, records
+from ledgerport.storage.repositories import attachments, connections, pulls, records
 from ledgerport.storage.tables import CompanyRow, ConnectionRow, PullOperationRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import recovery
+from ledgerport.sync.grants import GrantKeeper
 from ledgerport.sync.paging import PageGuard, PagingLoopError
 from ledgerport.sync.ratelimit import CallBudget
 from ledgerport.sync.retry import RetryPolicy
@@ -64,6 +71,9 @@ LOOKBACK = timedelta(minutes=5)
 FULL_SWEEP = timedelta(days=7)
 # A long pull says how far it has got in the worker's log this often (in pages).
 PROGRESS_EVERY = 20
+# A pull starts with a token good for at least this long, so most pulls never refresh
+# mid-way (Xero's tokens last 30 minutes, QuickBooks' an hour).
+PULL_TOKEN_MARGIN = timedelta(minutes=10)
 
 _T = TypeVar("_T")
 
@@ -100,9 +110,70 @@ class Audit:
 
 
 class PullFailedError(Exception):
-    def __init__(self, status: PullStatus, message: str) -> None:
+    def __init__(self, status: PullStatus, message: str, *, deauthorize: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        # The platform refused the grant itself: the connection becomes Deauthorized.
+        self.deauthorize = deauthorize
+
+
+class _RefreshBetweenTransactions(Exception):
+    """The token must be refreshed while the pull's transaction holds SQLite's only
+    write lock: the transaction unwinds, the grant is refreshed and committed, and the
+    write phase runs again from the pages already fetched."""
+
+    def __init__(self, stale: str) -> None:
+        super().__init__("the access token needs refreshing")
+        self.stale = stale
+
+
+@dataclass
+class _Auth:
+    """A pull's grant: its keeper, and whether a refresh can be committed right now."""
+
+    keeper: GrantKeeper
+    # True while the pull's write transaction holds SQLite's write lock.
+    locked: bool = False
+    refreshes: int = 0
+
+
+class _Spool:
+    """Pages fetched before the write transaction starts, kept in a temporary file.
+
+    On SQLite a write transaction excludes every other writer in every process, so a
+    pull from a rate-limited platform (minutes at 60 calls a minute) must not hold it
+    while it waits on the network: pages are fetched first, with tokens refreshed and
+    committed as needed, and then written in one short transaction."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.pages = 0
+
+    def add(self, params: dict[str, str], page: FetchedPage) -> None:
+        line = orjson.dumps(
+            {
+                "params": params,
+                "records": list(page.records),
+                "body": page.body,
+                "headers": dict(page.headers),
+            },
+            default=str,
+        )
+        self._file.write(len(line).to_bytes(8, "big") + line)
+        self.pages += 1
+
+    def __iter__(self) -> Iterator[tuple[dict[str, str], FetchedPage]]:
+        self._file.seek(0)
+        for _ in range(self.pages):
+            size = int.from_bytes(self._file.read(8), "big")
+            item = orjson.loads(self._file.read(size))
+            yield (
+                item["params"],
+                FetchedPage(records=item["records"], body=item["body"], headers=item["headers"]),
+            )
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class Engine:
@@ -120,6 +191,8 @@ class Engine:
         self.sleep = sleep
         self.clock = clock
         self.budgets = budgets if budgets is not None else {}
+        self._slots: dict[uuid.UUID, threading.BoundedSemaphore] = {}
+        self._slots_lock = threading.Lock()
 
     def run(self, pull_id: uuid.UUID) -> PullStatus:
         """Run a queued pull to its end and return the status it ended with."""
@@ -146,11 +219,58 @@ class Engine:
                 current = session.get(PullOperationRow, pull_id)
                 return PullStatus(current.status) if current else PullStatus.INTERNAL_ERROR
         audit = Audit()
+        spool: _Spool | None = None
         try:
-            with transaction(self.services.sessions) as session:
-                recovery.hold_advisory_lock(session, pull_id)
-                self._pull(session, pull, connection, connector, stream, audit)
+            auth = self._auth(connector, connection)
+            reader = connector.reader(self._context(connector, connection, auth))
+            try:
+                now = utcnow()
+                with self.services.sessions() as session:
+                    since = self._since(session, connection, stream, now)
+                audit.mode, audit.since = (
+                    ("incremental", to_codat(since)) if since else ("full", None)
+                )
+                if stream.incremental:
+                    audit.next_since = to_codat(pull.requested - LOOKBACK)
+                if self._fetch_first(connector):
+                    spool = self._prefetch(reader, stream, since, connection, audit, auth)
+                for _ in range(3):  # a refresh needed mid-write: at most twice again
+                    try:
+                        with transaction(self.services.sessions) as session:
+                            recovery.hold_advisory_lock(session, pull_id)
+                            if auth is not None:
+                                auth.locked = spool is not None
+                            self._pull(
+                                session,
+                                pull,
+                                connection,
+                                stream,
+                                audit,
+                                reader,
+                                since,
+                                now,
+                                spool,
+                                auth,
+                            )
+                        break
+                    except _RefreshBetweenTransactions as needed:
+                        assert auth is not None
+                        auth.locked = False
+                        self._refresh(auth, needed.stale)
+                        audit.created = audit.changed = audit.unchanged = 0
+                        audit.pages = audit.fetched = 0
+                        audit.attachments_stored = audit.attachment_bytes = 0
+                else:
+                    raise PullFailedError(
+                        PullStatus.AUTH_ERROR, "The access token kept being refused."
+                    )
+            finally:
+                close = getattr(reader, "close", None)
+                if callable(close):
+                    close()
         except PullFailedError as failure:
+            if failure.deauthorize:
+                self._deauthorize(connection.id, connector.name, str(failure))
             return self._end(pull_id, failure.status, audit, str(failure))
         except Exception as exc:  # the transaction rolled back: last good data intact
             log.exception("pull %s failed", pull_id)
@@ -160,6 +280,9 @@ class Engine:
                 audit,
                 f"Internal error ({type(exc).__name__}); nothing was changed.",
             )
+        finally:
+            if spool is not None:
+                spool.close()
         audit.validation = validate(
             self.services.sessions,
             company_id=connection.company_id,
@@ -169,6 +292,73 @@ class Engine:
         )
         return self._end(pull_id, PullStatus.COMPLETE, audit, None)
 
+    def _fetch_first(self, connector: Connector) -> bool:
+        """Whether pages are fetched before the write transaction (see ``_Spool``): on
+        SQLite, for platforms across the network. The sandbox answers in microseconds
+        and is read while writing."""
+        return self.services.engine.dialect.name == "sqlite" and not isinstance(
+            connector.auth, NoAuth
+        )
+
+    def _auth(self, connector: Connector, connection: ConnectionRow) -> _Auth | None:
+        try:
+            keeper = GrantKeeper.for_connection(self.services, connector, connection.id)
+            if keeper is None:
+                return None
+            auth = _Auth(keeper)
+            if keeper.expiring(PULL_TOKEN_MARGIN):  # refresh now rather than mid-pull
+                self._refresh(auth, None)
+            return auth
+        except AuthorizationLostError as lost:
+            raise PullFailedError(PullStatus.AUTH_ERROR, str(lost)) from lost
+
+    def _context(
+        self, connector: Connector, connection: ConnectionRow, auth: _Auth | None
+    ) -> ReaderContext:
+        if connector.rate_limits:  # one budget per connection, shared by its pulls
+            self.budgets.setdefault(
+                connection.id, CallBudget(connector.rate_limits, clock=self.clock)
+            )
+        if connector.max_concurrent:
+            with self._slots_lock:
+                self._slots.setdefault(
+                    connection.id, threading.BoundedSemaphore(connector.max_concurrent)
+                )
+        return ReaderContext(
+            company_id=str(connection.company_id),
+            connection_id=str(connection.id),
+            connection_info=connection.connection_info or {},
+            log=StoredWriteLog(self.services.sessions, connection.id),
+            base_url=auth.keeper.api_base_url if auth else "",
+            access_token=auth.keeper.access_token if auth else None,
+        )
+
+    def _refresh(self, auth: _Auth, stale: str | None) -> None:
+        """Refresh the grant now, or (inside SQLite's write lock) between transactions."""
+        current = stale if stale is not None else auth.keeper.access_token()
+        if auth.locked:
+            raise _RefreshBetweenTransactions(current)
+        try:
+            auth.keeper.refresh(current)
+        except AuthorizationLostError as lost:  # the keeper deauthorized the connection
+            raise PullFailedError(PullStatus.AUTH_ERROR, str(lost)) from lost
+        except TransientError as down:
+            raise PullFailedError(
+                PullStatus.AUTH_ERROR, f"The access token could not be renewed: {down}"
+            ) from down
+        auth.refreshes += 1
+
+    def _deauthorize(self, connection_id: uuid.UUID, platform: str, message: str) -> None:
+        with transaction(self.services.sessions) as session:
+            connection = session.get(ConnectionRow, connection_id)
+            if connection is not None:
+                connections.deauthorize(
+                    session,
+                    connection,
+                    f"{platform} refused this connection's authorization: {message}",
+                    utcnow(),
+                )
+
     def _end(
         self, pull_id: uuid.UUID, status: PullStatus, audit: Audit, error: str | None
     ) -> PullStatus:
@@ -176,33 +366,59 @@ class Engine:
             pulls.finish(session, pull_id, status, utcnow(), error=error, audit=asdict(audit))
         return status
 
+    def _prefetch(
+        self,
+        reader: SourceReader,
+        stream: ReadStream,
+        since: datetime | None,
+        connection: ConnectionRow,
+        audit: Audit,
+        auth: _Auth | None,
+    ) -> _Spool:
+        spool = _Spool()
+        try:
+            for params, page in self._live_pages(reader, stream, since, connection, audit, auth):
+                spool.add(params, page)
+        except BaseException:
+            spool.close()
+            raise
+        return spool
+
+    def _live_pages(
+        self,
+        reader: SourceReader,
+        stream: ReadStream,
+        since: datetime | None,
+        connection: ConnectionRow,
+        audit: Audit,
+        auth: _Auth | None,
+    ) -> Iterator[tuple[dict[str, str], FetchedPage]]:
+        guard = PageGuard()
+        params: dict[str, str] | None = stream.paginator.first()
+        while params is not None:
+            try:
+                guard.check(params)
+            except PagingLoopError as loop:
+                raise PullFailedError(PullStatus.FETCH_ERROR, str(loop)) from loop
+            page = self._fetch(reader, stream, params, since, connection.id, audit, auth)
+            yield params, page
+            params = stream.paginator.next(
+                params, Page(body=page.body, headers=page.headers, record_count=len(page.records))
+            )
+
     def _pull(
         self,
         session: Session,
         pull: PullOperationRow,
         connection: ConnectionRow,
-        connector: Connector,
         stream: ReadStream,
         audit: Audit,
+        reader: SourceReader,
+        since: datetime | None,
+        now: datetime,
+        spool: _Spool | None,
+        auth: _Auth | None,
     ) -> None:
-        assert connector.reader is not None
-        reader = connector.reader(
-            ReaderContext(
-                company_id=str(connection.company_id),
-                connection_id=str(connection.id),
-                connection_info=connection.connection_info or {},
-                log=StoredWriteLog(self.services.sessions, connection.id),
-            )
-        )
-        if connector.rate_limits:  # one budget per connection, shared by its pulls
-            self.budgets.setdefault(
-                connection.id, CallBudget(connector.rate_limits, clock=self.clock)
-            )
-        now = utcnow()
-        since = self._since(session, connection, stream, now)
-        audit.mode, audit.since = ("incremental", to_codat(since)) if since else ("full", None)
-        if stream.incremental:
-            audit.next_since = to_codat(pull.requested - LOOKBACK)
         content = hashlib.blake2b(digest_size=16)
         seen: set[str] = set()
         # How many records the last pull left: the yardstick for this one's progress,
@@ -214,14 +430,12 @@ class Engine:
             session, connection.id, stream.data_type.value
         )
         buffer = bulk.BufferedInserts(session.connection())
-        guard = PageGuard()
-        params: dict[str, str] | None = stream.paginator.first()
-        while params is not None:
-            try:
-                guard.check(params)
-            except PagingLoopError as loop:
-                raise PullFailedError(PullStatus.FETCH_ERROR, str(loop)) from loop
-            page = self._fetch(reader, stream, params, since, connection.id, audit)
+        pages = (
+            iter(spool)
+            if spool is not None
+            else self._live_pages(reader, stream, since, connection, audit, auth)
+        )
+        for _params, page in pages:
             documents = [stream.to_standard(raw) for raw in page.records]
             audit.pages += 1
             audit.fetched += len(documents)
@@ -255,6 +469,13 @@ class Engine:
             for digest in saved.hashes:
                 content.update(bytes.fromhex(digest))
             if stream.attachments and isinstance(reader, AttachmentReader):
+                with_files = None
+                if stream.has_attachments is not None:
+                    with_files = {
+                        str(doc["id"])
+                        for doc, raw in zip(documents, page.records, strict=True)
+                        if stream.has_attachments(raw)
+                    }
                 self._store_attachments(
                     session,
                     reader,
@@ -265,10 +486,9 @@ class Engine:
                     now,
                     audit,
                     buffer,
+                    auth,
+                    with_files,
                 )
-            params = stream.paginator.next(
-                params, Page(body=page.body, headers=page.headers, record_count=len(page.records))
-            )
         buffer.flush()
         audit.content_digest = content.hexdigest()
         if since is None:
@@ -344,6 +564,8 @@ class Engine:
         now: datetime,
         audit: Audit,
         buffer: bulk.BufferedInserts,
+        auth: _Auth | None = None,
+        with_files: set[str] | None = None,
     ) -> None:
         """Replace the files of the records this page wrote with what the platform lists
         now. Unchanged records are not asked about (their files are assumed unchanged
@@ -354,10 +576,16 @@ class Engine:
         for record_id in [*saved.created_ids, *saved.changed_ids]:
             if record_id in deleted:
                 continue
+            if with_files is not None and record_id not in with_files:
+                found[record_id] = []  # the platform says it has none: no call
+                continue
             before = audit.calls
             try:
                 listed = self._call(
-                    functools.partial(reader.attachments, stream, record_id), connection.id, audit
+                    functools.partial(reader.attachments, stream, record_id),
+                    connection.id,
+                    audit,
+                    auth,
                 )
             finally:
                 audit.attachment_calls += audit.calls - before
@@ -383,18 +611,39 @@ class Engine:
         since: datetime | None,
         connection_id: uuid.UUID,
         audit: Audit,
+        auth: _Auth | None = None,
     ) -> FetchedPage:
         return self._call(
-            functools.partial(reader.fetch, stream, params, since), connection_id, audit
+            functools.partial(reader.fetch, stream, params, since), connection_id, audit, auth
         )
 
-    def _call(self, call: Callable[[], _T], connection_id: uuid.UUID, audit: Audit) -> _T:
-        """One call to the platform, whatever it asks for (a page, a record's files): the
-        connection's call budget first, transient errors retried with backoff or the
-        platform's Retry-After, and every way of failing turned into the pull's status."""
+    @contextmanager
+    def _slot(self, connection_id: uuid.UUID) -> Iterator[None]:
+        """One of the connection's concurrent-call slots (Xero allows 5 in flight)."""
+        slots = self._slots.get(connection_id)
+        if slots is None:
+            yield
+            return
+        with slots:
+            yield
+
+    def _call(
+        self,
+        call: Callable[[], _T],
+        connection_id: uuid.UUID,
+        audit: Audit,
+        auth: _Auth | None = None,
+    ) -> _T:
+        """One call to the platform, whatever it asks for (a page, a record's files): a
+        fresh access token, the connection's call budget, transient errors retried with
+        backoff or the platform's Retry-After, a refused token refreshed once, and every
+        way of failing turned into the pull's status."""
         budget = self.budgets.get(connection_id)
         started, attempt = self.clock(), 1
+        refreshed = False
         while True:
+            if auth is not None and auth.keeper.expiring():
+                self._refresh(auth, None)
             if budget is not None:
                 wait = budget.reserve()
                 while wait > 0:
@@ -403,9 +652,21 @@ class Engine:
                     wait = budget.reserve()
             audit.calls += 1
             try:
-                return _timed(call, audit)
+                with self._slot(connection_id):
+                    return _timed(call, audit)
+            except AccessTokenRejectedError as rejected:
+                if auth is None or refreshed:
+                    # A token fresh from the platform refused too: the grant is gone.
+                    raise PullFailedError(
+                        PullStatus.AUTH_ERROR, str(rejected), deauthorize=auth is not None
+                    ) from rejected
+                audit.errors.append(f"{type(rejected).__name__}: {rejected}")
+                self._refresh(auth, auth.keeper.access_token())
+                refreshed = True
             except AuthorizationLostError as lost:
-                raise PullFailedError(PullStatus.AUTH_ERROR, str(lost)) from lost
+                raise PullFailedError(
+                    PullStatus.AUTH_ERROR, str(lost), deauthorize=auth is not None
+                ) from lost
             except TransientError as error:
                 delay = self.policy.delay(attempt + 1)
                 if isinstance(error, RateLimitedError) and error.retry_after is not None:

@@ -1,7 +1,13 @@
 """Xero's OAuth 2.0 token lifecycle, held in memory: authorization codes (with PKCE),
 access tokens that last 30 minutes, and refresh tokens that rotate on every use while
 the replaced one stays usable for a 30-minute grace period (Xero's documented
-behaviour, which a connector refreshing from two workers must survive)."""
+behaviour, which a connector refreshing from two workers must survive).
+
+Every token belongs to an :class:`Authorization` (one consent, Xero's ``authEventId``)
+holding the tenants it is connected to: disconnecting a tenant
+(``DELETE /connections/{id}``) takes it out of the authorization, so its tokens get
+403 for that tenant; revoking the refresh token (``/connect/revocation``) ends the
+authorization, so a refresh is ``invalid_grant`` and its tenants are disconnected."""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import base64
 import hashlib
 import secrets
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,17 +28,31 @@ DEFAULT_SCOPE = "offline_access accounting.transactions accounting.contacts acco
 
 
 @dataclass
-class AccessGrant:
-    """What an access token may do: the tenants it was consented for, until when."""
+class Authorization:
+    """One consent: the tenants still connected through it, until it is revoked."""
 
-    tenant_ids: tuple[str, ...]
+    id: str
+    tenant_ids: list[str]
+    created: datetime
+    revoked: bool = False
+
+
+@dataclass
+class AccessGrant:
+    """What an access token may do: its authorization's tenants, until when."""
+
+    authorization: Authorization
     scope: str
     expires_at: datetime
+
+    @property
+    def tenant_ids(self) -> tuple[str, ...]:
+        return tuple(self.authorization.tenant_ids)
 
 
 @dataclass
 class _Refresh:
-    tenant_ids: tuple[str, ...]
+    authorization: Authorization
     scope: str
     expires_at: datetime  # the grace period's end once rotated, else 60 days on
     successor: TokenSet | None = None
@@ -77,17 +98,54 @@ class TokenStore:
         self._access: dict[str, AccessGrant] = {}
         self._refresh: dict[str, _Refresh] = {}
         self._codes: dict[str, _Code] = {}
+        self.authorizations: list[Authorization] = []
         self._lock = threading.Lock()
 
     def issue(self, tenant_ids: tuple[str, ...], scope: str = DEFAULT_SCOPE) -> TokenSet:
-        """A fresh access and refresh token for ``tenant_ids`` (what a completed
-        consent gives; tests call it directly to skip the browser step)."""
+        """A fresh authorization of ``tenant_ids`` and its first token set (what a
+        completed consent gives; tests call it directly to skip the browser step)."""
+        authorization = Authorization(str(uuid.uuid4()), list(tenant_ids), self.clock())
+        with self._lock:
+            self.authorizations.append(authorization)
+        return self._issue(authorization, scope)
+
+    def _issue(self, authorization: Authorization, scope: str) -> TokenSet:
         now = self.clock()
         access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         with self._lock:
-            self._access[access] = AccessGrant(tenant_ids, scope, now + ACCESS_LIFETIME)
-            self._refresh[refresh] = _Refresh(tenant_ids, scope, now + REFRESH_LIFETIME)
+            self._access[access] = AccessGrant(authorization, scope, now + ACCESS_LIFETIME)
+            self._refresh[refresh] = _Refresh(authorization, scope, now + REFRESH_LIFETIME)
         return TokenSet(access, refresh, int(ACCESS_LIFETIME.total_seconds()), "Bearer", scope)
+
+    def expire_access_tokens(self) -> int:
+        """End every access token's life now (a test hook: the next call with any of
+        them is Xero's 401 TokenExpired); how many were still live."""
+        now = self.clock()
+        with self._lock:
+            live = [g for g in self._access.values() if g.expires_at > now]
+            for grant in live:
+                grant.expires_at = now
+        return len(live)
+
+    def revoke(self, refresh_token: str) -> bool:
+        """``/connect/revocation``: end the refresh token's authorization (every token
+        of it, rotated or not) and disconnect its tenants. False for an unknown token."""
+        with self._lock:
+            refresh = self._refresh.get(refresh_token)
+            if refresh is None:
+                return False
+            refresh.authorization.revoked = True
+            refresh.authorization.tenant_ids.clear()
+        return True
+
+    def disconnect(self, authorization_id: str, tenant_id: str) -> bool:
+        """Remove one tenant from one authorization (``DELETE /connections/{id}``)."""
+        with self._lock:
+            for authorization in self.authorizations:
+                if authorization.id == authorization_id and tenant_id in authorization.tenant_ids:
+                    authorization.tenant_ids.remove(tenant_id)
+                    return True
+        return False
 
     def access(self, token: str) -> AccessGrant | None:
         """The grant behind an access token, expired or not (None if never issued)."""
@@ -148,11 +206,11 @@ class TokenStore:
         now = self.clock()
         with self._lock:
             old = self._refresh.get(refresh_token)
-            if old is None or old.expires_at <= now:
+            if old is None or old.expires_at <= now or old.authorization.revoked:
                 return None
             if old.successor is not None:
                 return old.successor
-        fresh = self.issue(old.tenant_ids, old.scope)
+        fresh = self._issue(old.authorization, old.scope)
         with self._lock:
             old.successor = fresh
             old.expires_at = min(old.expires_at, now + REFRESH_GRACE)

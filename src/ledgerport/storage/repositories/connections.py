@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledgerport.domain.enums import ConnectionStatus
+from ledgerport.domain.dates import to_codat
+from ledgerport.domain.enums import ConnectionStatus, ErrorStatus
 from ledgerport.domain.tokens import new_nonce
+from ledgerport.storage.repositories import events, grants
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
 
@@ -57,3 +61,70 @@ def pending_for_platform(
 def remove(session: Session, connection: ConnectionRow) -> None:
     session.delete(connection)
     session.flush()
+
+
+def add_error(
+    connection: ConnectionRow, status_code: str, status_text: str, message: str, now: datetime
+) -> None:
+    """Append one of Codat's ``dataConnectionErrors`` (newest last)."""
+    connection.errors = [
+        *(connection.errors or []),
+        {
+            "statusCode": status_code,
+            "statusText": status_text,
+            "errorMessage": message,
+            "erroredOnUtc": to_codat(now),
+            "status": ErrorStatus.ACTIVE.value,
+        },
+    ]
+
+
+def resolve_errors(connection: ConnectionRow) -> None:
+    """Mark every active error resolved (the company authorized again)."""
+    connection.errors = [
+        {**error, "status": ErrorStatus.RESOLVED.value}
+        if error.get("status") == ErrorStatus.ACTIVE.value
+        else error
+        for error in (connection.errors or [])
+    ]
+
+
+def event_payload(connection: ConnectionRow, **extra: Any) -> dict[str, Any]:
+    return {
+        "connectionId": str(connection.id),
+        "companyId": str(connection.company_id),
+        "platformKey": connection.platform_key,
+        "status": connection.status,
+        **extra,
+    }
+
+
+def deauthorize(
+    session: Session,
+    connection: ConnectionRow,
+    message: str,
+    now: datetime,
+    status_code: str = "401",
+) -> bool:
+    """The platform no longer honours the grant: ``Deauthorized`` with a linking error,
+    the tokens forgotten, a fresh Link URL (the old one is spent), and the status change
+    in the events outbox. False if it already was (nothing repeated)."""
+    if connection.status == ConnectionStatus.DEAUTHORIZED.value:
+        return False
+    previous = connection.status
+    connection.status = ConnectionStatus.DEAUTHORIZED.value
+    connection.link_nonce = new_nonce()
+    connection.link_issued_at = now
+    connection.link_used_at = None
+    add_error(connection, status_code, "Deauthorized", message, now)
+    grants.remove(session, connection.id)
+    events.record(
+        session,
+        "connection.disconnected",
+        now,
+        company_id=connection.company_id,
+        connection_id=connection.id,
+        data=event_payload(connection, previousStatus=previous, reason=message),
+    )
+    session.flush()
+    return True

@@ -5,11 +5,13 @@ from ledgerport.storage.tables.attachments import AttachmentRow
 from ledgerport.storage.tables.base import Base
 from ledgerport.storage.tables.companies import CompanyRow
 from ledgerport.storage.tables.connections import ConnectionRow
+from ledgerport.storage.tables.events import EventRow
 from ledgerport.storage.tables.expenses import (
     ExpenseConfigRow,
     ExpenseSyncRow,
     ExpenseTransactionRow,
 )
+from ledgerport.storage.tables.grants import GrantRow, IntegrationSettingsRow, LinkAuthorizationRow
 from ledgerport.storage.tables.idempotency import IdempotencyRow
 from ledgerport.storage.tables.pulls import PullOperationRow
 from ledgerport.storage.tables.pushes import PushOperationRow, WriteLogRow
@@ -23,10 +25,14 @@ __all__ = [
     "CompanyRow",
     "ConnectionRow",
     "DatasetRow",
+    "EventRow",
     "ExpenseConfigRow",
     "ExpenseSyncRow",
     "ExpenseTransactionRow",
+    "GrantRow",
     "IdempotencyRow",
+    "IntegrationSettingsRow",
+    "LinkAuthorizationRow",
     "ProfileRow",
     "PullOperationRow",
     "PushOperationRow",
