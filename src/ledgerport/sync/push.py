@@ -24,11 +24,12 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from ledgerport.connectors.errors import (
+    AccessTokenRejectedError,
     AuthorizationLostError,
     ConnectorError,
     OutcomeUnknownError,
@@ -51,11 +52,12 @@ from ledgerport.domain.push import PushOption, PushStatus, validate
 from ledgerport.errors import BadRequestError, NotFoundError, ValidationItem
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import attachments, pulls, pushes, records
+from ledgerport.storage.repositories import attachments, connections, pulls, pushes, records
 from ledgerport.storage.tables import CompanyRow, ConnectionRow, PushOperationRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import recovery
 from ledgerport.sync.engine import stored_file
+from ledgerport.sync.grants import GrantKeeper
 from ledgerport.sync.writelog import StoredWriteLog
 
 log = logging.getLogger("ledgerport.sync.push")
@@ -119,13 +121,49 @@ def _writable(
     return connector
 
 
-def _context(services: Services, connection: ConnectionRow) -> WriterContext:
+_T = TypeVar("_T")
+
+
+def _context(
+    services: Services, connection: ConnectionRow, keeper: GrantKeeper | None = None
+) -> WriterContext:
     return WriterContext(
         company_id=str(connection.company_id),
         connection_id=str(connection.id),
         connection_info=connection.connection_info or {},
         log=StoredWriteLog(services.sessions, connection.id),
+        base_url=keeper.api_base_url if keeper else "",
+        access_token=keeper.access_token if keeper else None,
     )
+
+
+def _keeper(
+    services: Services, connector: Connector, connection: ConnectionRow
+) -> GrantKeeper | None:
+    """The connection's grant for a write, fresh for the next minute at least; raises
+    ``AuthorizationLostError`` (the connection then is Deauthorized) or
+    ``TransientError`` (the token endpoint could not be asked)."""
+    keeper = GrantKeeper.for_connection(services, connector, connection.id)
+    if keeper is not None and keeper.expiring():
+        keeper.refresh()
+    return keeper
+
+
+def _authorized(keeper: GrantKeeper | None, call: Callable[[], _T]) -> _T:
+    """The call, and once more with a refreshed token if the platform refused the one
+    it was sent (401 means nothing was processed, so sending again is safe)."""
+    try:
+        return call()
+    except AccessTokenRejectedError:
+        if keeper is None:
+            raise
+        keeper.refresh(keeper.access_token())
+    try:
+        return call()
+    except AccessTokenRejectedError as again:
+        raise AuthorizationLostError(
+            f"a freshly renewed token was refused too ({again})"
+        ) from again
 
 
 def _target(
@@ -150,8 +188,11 @@ def _model(
     kind: WriteKind,
 ) -> PushOption:
     assert connector.writer is not None  # checked by _writable
+    writer_for = connector.writer
     try:
-        return connector.writer(_context(services, connection)).options(data_type, kind)
+        keeper = _keeper(services, connector, connection)
+        writer = writer_for(_context(services, connection, keeper))
+        return _authorized(keeper, lambda: writer.options(data_type, kind))
     except ConnectorError as error:
         raise BadRequestError(
             f"{connector.name} could not describe {data_type.value}: {error}"
@@ -318,11 +359,13 @@ class PushRunner:
         attempt: dict[str, Any] = {"at": to_codat(now), "worker": recovery.worker_identity()}
         request = self._request(row)
         late = now >= deadline
+        keeper: GrantKeeper | None = None
         try:
+            keeper = _keeper(self.services, connector, connection)
             for _ in range(CONFLICT_RETRIES):
                 try:
                     result = self._attempt(
-                        connector, connection, request, was_in_doubt, late, attempt
+                        connector, connection, request, was_in_doubt, late, attempt, keeper
                     )
                     break
                 except WriteConflictError:
@@ -345,6 +388,7 @@ class PushRunner:
             )
         except AuthorizationLostError as lost_auth:
             attempt["error"] = str(lost_auth)
+            self._deauthorize(connection.id, connector.name, str(lost_auth))
             return self._fail(
                 row,
                 401,
@@ -396,27 +440,41 @@ class PushRunner:
         was_in_doubt: bool,
         late: bool,
         attempt: dict[str, Any],
+        keeper: GrantKeeper | None = None,
     ) -> WriteResult | None:
         """Look the write up if the last attempt may have made it, else send it (not
         past the deadline: then None); a lost answer is settled by looking it up."""
         assert connector.writer is not None
-        writer = connector.writer(_context(self.services, connection))
+        writer = connector.writer(_context(self.services, connection, keeper))
         if was_in_doubt:
             attempt["lookedUp"] = True
-            found = writer.find(request)
+            found = _authorized(keeper, lambda: writer.find(request))
             if found is not None:
                 return found
         if late:
             return None
         try:
-            return writer.write(request)
+            return _authorized(keeper, lambda: writer.write(request))
         except OutcomeUnknownError as lost:
             attempt["outcomeUnknown"] = str(lost)
             attempt["lookedUp"] = True
-            found = writer.find(request)
+            found = _authorized(keeper, lambda: writer.find(request))
             if found is None:
                 raise
             return found
+
+    def _deauthorize(self, connection_id: uuid.UUID, platform: str, message: str) -> None:
+        """The platform refused the grant itself (not just one token): Deauthorized,
+        unless the keeper already did it when a refresh was refused."""
+        with transaction(self.services.sessions) as session:
+            connection = session.get(ConnectionRow, connection_id)
+            if connection is not None and connection.status == ConnectionStatus.LINKED.value:
+                connections.deauthorize(
+                    session,
+                    connection,
+                    f"{platform} refused this connection's authorization: {message}",
+                    self.clock(),
+                )
 
     def _request(self, row: PushOperationRow) -> WriteRequest:
         data_type = DataType(row.data_type)

@@ -108,8 +108,9 @@ def deauthorize(
 ) -> bool:
     """The platform no longer honours the grant: ``Deauthorized`` with a linking error,
     the tokens forgotten, a fresh Link URL (the old one is spent), and the status change
-    in the events outbox. False if it already was (nothing repeated)."""
-    if connection.status == ConnectionStatus.DEAUTHORIZED.value:
+    in the events outbox. False (nothing done) unless it was Linked: a connection the
+    client unlinked stays Unlinked, one already Deauthorized is not reported twice."""
+    if connection.status != ConnectionStatus.LINKED.value:
         return False
     previous = connection.status
     connection.status = ConnectionStatus.DEAUTHORIZED.value
