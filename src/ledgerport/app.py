@@ -31,7 +31,7 @@ from ledgerport.api.routes import attachments as attachment_routes
 from ledgerport.api.routes import settings as settings_routes
 from ledgerport.api.routes import validation as validation_routes
 from ledgerport.config import Settings
-from ledgerport.portal import link, logos
+from ledgerport.portal import link, logos, oauth
 from ledgerport.portal.templates import STATIC_DIR
 from ledgerport.services import Services
 from ledgerport.sync.jobs import make_queue, register_tasks, start_in_process
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     for module in (push, payables, expenses):
         app.include_router(module.router, dependencies=authenticated)
     app.include_router(link.router)
+    app.include_router(oauth.router)
     app.include_router(logos.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

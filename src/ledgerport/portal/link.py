@@ -17,17 +17,18 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
-from ledgerport.connectors.spec import Connector, NoAuth
+from ledgerport.connectors.spec import Connector, NoAuth, OAuth2
 from ledgerport.domain import links
 from ledgerport.domain.enums import ConnectionStatus, SourceType
 from ledgerport.domain.links import COMPANY_LINK_PATH, CONNECTION_LINK_PATH
-from ledgerport.portal import csrf
+from ledgerport.portal import csrf, oauth
 from ledgerport.portal.templates import TEMPLATES
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import companies, connections, settings
 from ledgerport.storage.tables import CompanyRow, ConnectionRow
 from ledgerport.storage.types import utcnow
+from ledgerport.sync.integrations import oauth_app
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,10 +71,17 @@ def _company(session: Session, company_id: str, token: str, secret: bytes) -> Co
     return row
 
 
-def _linkable(connector: Connector) -> bool:
-    # Only platforms whose whole authorization happens here can complete today; OAuth
-    # and credential flows arrive with their connectors.
-    return connector.linkable and isinstance(connector.auth, NoAuth)
+def _linkable(services: Services, session: Session, connector: Connector) -> bool:
+    """Whether Link can complete for this platform here: one authorized on this page
+    (the sandbox), or an OAuth platform whose app (client id and secret) is set up.
+    Credential and desktop flows arrive with their connectors."""
+    if not connector.linkable:
+        return False
+    if isinstance(connector.auth, NoAuth):
+        return True
+    return isinstance(connector.auth, OAuth2) and (
+        oauth_app(services, session, connector) is not None
+    )
 
 
 _BAD_LINK = ("This link is not valid", "Ask the business that sent it for a new link.")
@@ -90,7 +98,7 @@ def company_link(company_id: str, request: Request, token: str = "") -> Response
             {
                 "key": c.key,
                 "name": c.name,
-                "linkable": _linkable(c),
+                "linkable": _linkable(services, session, c),
                 "logo_url": f"/logos/{c.key}.svg",
             }
             for c in services.connectors
@@ -121,7 +129,9 @@ def company_link_choose(
     if not csrf.is_valid(request, csrf_token):
         return _message(request, 403, "Session expired", "Go back, reload the page and try again.")
     connector = services.connectors.get(platformKey)
-    if connector is None or not _linkable(connector):
+    with services.sessions() as session:
+        linkable = connector is not None and _linkable(services, session, connector)
+    if connector is None or not linkable:
         return _message(
             request,
             400,
@@ -199,7 +209,8 @@ def connection_link(
                 "company_name": company.name,
                 "platform_name": connector.name,
                 "description": connector.description,
-                "linkable": _linkable(connector),
+                "linkable": _linkable(services, session, connector),
+                "oauth": isinstance(connector.auth, OAuth2),
                 "otp": otp,
                 "action": request.url.path,
             },
@@ -222,13 +233,17 @@ def connection_link_authorize(
         if state != "valid" or row is None:
             return _message(request, *_STATE_PAGES[state])
         connector = services.connectors.get(row.platform_key)
-        if connector is None or not _linkable(connector):
+        if connector is None or not _linkable(services, session, connector):
             return _message(
                 request,
                 400,
                 "Platform unavailable",
                 "This platform cannot be authorized on this server yet.",
             )
+        app = oauth_app(services, session, connector)
+        if app is not None:
+            # Off to the platform's consent page; the connection links on the way back.
+            return oauth.start(request, services, session, row, connector, app)
         # Consume the token and link in one conditional update, so two tabs (or two
         # servers) racing on the same URL cannot both succeed.
         result = session.execute(

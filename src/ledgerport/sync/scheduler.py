@@ -18,11 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
-from ledgerport.domain.enums import ConnectionStatus, ErrorStatus
+from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.domain.sync_settings import default_settings
-from ledgerport.domain.tokens import new_nonce
 from ledgerport.services import Services
-from ledgerport.storage.repositories import pulls, settings
+from ledgerport.storage.repositories import connections, events, grants, pulls, settings
 from ledgerport.storage.tables import ConnectionRow
 
 
@@ -32,22 +31,53 @@ class ScheduleResult:
     deauthorized: list[uuid.UUID]
 
 
-def _deauthorize(connection: ConnectionRow, lifetime: timedelta, now: datetime) -> None:
-    connection.status = ConnectionStatus.DEAUTHORIZED.value
-    connection.link_nonce = new_nonce()  # a fresh Link URL for the company to re-authorize
-    connection.link_issued_at = now
-    connection.link_used_at = None
-    connection.errors = [
-        *(connection.errors or []),
-        {
-            "statusCode": "401",
-            "statusText": "Deauthorized",
-            "errorMessage": f"Not synced for {lifetime.days} days: the platform revokes "
-            "authorization after that. Send the company its new Link URL.",
-            "erroredOnUtc": to_codat(now),
-            "status": ErrorStatus.ACTIVE.value,
-        },
-    ]
+# How long before a grant's refresh token runs out the company is warned.
+EXPIRY_WARNING = timedelta(days=7)
+
+
+def _deauthorize(
+    session: Session, connection: ConnectionRow, lifetime: timedelta, now: datetime
+) -> None:
+    connections.deauthorize(
+        session,
+        connection,
+        f"Not synced for {lifetime.days} days: the platform revokes authorization after "
+        "that. Send the company its new Link URL.",
+        now,
+    )
+
+
+def warn_expiring(session: Session, services: Services, now: datetime) -> list[uuid.UUID]:
+    """Warn once about each linked connection whose refresh token runs out within a
+    week (unused for nearly 60 days at Xero, 100 at QuickBooks, or QuickBooks' 5-year
+    maximum): a linking error the client's app can read, and an outbox event. A sync
+    before then renews it and clears the warning."""
+    warned: list[uuid.UUID] = []
+    for grant in grants.expiring(session, now + EXPIRY_WARNING):
+        connection = session.get(ConnectionRow, grant.connection_id)
+        if connection is None or connection.status != ConnectionStatus.LINKED.value:
+            continue
+        assert grant.refresh_expires_at is not None
+        name = services.platform_names.get(connection.platform_key, connection.platform_key)
+        message = (
+            f"The {name} authorization expires at {to_codat(grant.refresh_expires_at)} "
+            "unless the connection syncs before then; after that the company must link "
+            "again."
+        )
+        connections.add_error(connection, "200", "AuthorizationExpiring", message, now)
+        events.record(
+            session,
+            "connection.authorizationExpiring",
+            now,
+            company_id=connection.company_id,
+            connection_id=connection.id,
+            data=connections.event_payload(
+                connection, expiresAt=to_codat(grant.refresh_expires_at), message=message
+            ),
+        )
+        grants.mark_warned(session, connection.id, now)
+        warned.append(connection.id)
+    return warned
 
 
 def run(session: Session, services: Services, now: datetime) -> ScheduleResult:
@@ -65,7 +95,7 @@ def run(session: Session, services: Services, now: datetime) -> ScheduleResult:
         lifetime = connector.authorization_lifetime
         last_used = connection.last_sync or connection.link_used_at or connection.created
         if lifetime is not None and now - last_used >= lifetime:
-            _deauthorize(connection, lifetime, now)
+            _deauthorize(session, connection, lifetime, now)
             deauthorized.append(connection.id)
             continue
         wanted, _ = settings.effective_sync_settings(
@@ -89,5 +119,6 @@ def run(session: Session, services: Services, now: datetime) -> ScheduleResult:
                 )
                 if created:
                     queued.append(row.id)
+    warn_expiring(session, services, now)
     session.flush()
     return ScheduleResult(queued=queued, deauthorized=deauthorized)

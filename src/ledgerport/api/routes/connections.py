@@ -32,7 +32,7 @@ from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.query import apply_query
 from ledgerport.storage.repositories import connections as repo
-from ledgerport.storage.repositories import views
+from ledgerport.storage.repositories import events, grants, views
 from ledgerport.storage.repositories.resolvers import connection_resolver
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
@@ -139,6 +139,16 @@ def unlink_connection(
             row.link_nonce = new_nonce()
             row.link_issued_at = utcnow()
             row.link_used_at = None
+            # No token outlives the authorization it came with.
+            grants.remove(session, row.id)
+            events.record(
+                session,
+                "connection.disconnected",
+                utcnow(),
+                company_id=row.company_id,
+                connection_id=row.id,
+                data=repo.event_payload(row, previousStatus=current.value),
+            )
         session.flush()
         return connection_body(services, session, row.id)
 
