@@ -127,7 +127,10 @@ class GrantKeeper:
                     f"The {self.connector.name} authorization was removed (unlinked or "
                     "deauthorized)."
                 )
-            if stored.access_token != stale and stored.expires_at - EXPIRY_MARGIN > now:
+            # Another worker refreshed while this one waited: use its token. (Without a
+            # token seen before, there is nothing to compare: refresh.)
+            refreshed_meanwhile = stale is not None and stored.access_token != stale
+            if refreshed_meanwhile and stored.expires_at - EXPIRY_MARGIN > now:
                 self._token, self._expires_at = stored.access_token, stored.expires_at
                 return
             if stored.refresh_token is None:

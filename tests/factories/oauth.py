@@ -1,0 +1,104 @@
+"""OAuth platforms for tests: a vendor simulator on a real port, the server settings
+that point a platform at it, and connections holding a real grant it issued."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import SecretStr
+
+from ledgerport.config import IntegrationSettings, Settings
+from ledgerport.domain.enums import ConnectionStatus
+from ledgerport.services import Services
+from ledgerport.storage.db import transaction
+from ledgerport.storage.repositories import grants
+from ledgerport.storage.tables import ConnectionRow
+from ledgerport.storage.types import utcnow
+from tests.factories import platform
+from tests.live_server import serve
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
+
+
+class Counting:
+    """ASGI middleware counting requests by ``METHOD path``: how a test sees how many
+    times a vendor endpoint was really called (a refresh, a page)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.state = app.state
+        self.calls: Counter[str] = Counter()
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            self.calls[f"{scope['method']} {scope['path']}"] += 1
+        await self.app(scope, receive, send)
+
+
+@contextmanager
+def running(app: Any) -> Iterator[tuple[str, Counting]]:
+    counted = Counting(app)
+    with serve(counted) as url:  # type: ignore[arg-type]
+        yield url, counted
+
+
+def with_platform(
+    settings: Settings, key: str, base_url: str, client_id: str, client_secret: str
+) -> Settings:
+    integrations = dict(settings.integrations)
+    integrations[key] = IntegrationSettings(
+        client_id=client_id, client_secret=SecretStr(client_secret), base_url=base_url
+    )
+    return settings.model_copy(update={"integrations": integrations})
+
+
+def linked(
+    services: Services,
+    key: str,
+    *,
+    access_token: str,
+    refresh_token: str | None,
+    expires_in: timedelta = timedelta(minutes=30),
+    info: dict[str, Any] | None = None,
+) -> Any:
+    """A company with one Linked connection to ``key`` holding this grant."""
+    company = platform.company(services, connections=((key, ConnectionStatus.LINKED),))
+    connection_id: uuid.UUID = company.connections[0].id
+    now = utcnow()
+    with transaction(services.sessions) as session:
+        row = session.get(ConnectionRow, connection_id)
+        assert row is not None
+        row.connection_info = info or {}
+        row.link_used_at = now
+        grants.save(
+            session,
+            services.vault,
+            connection_id,
+            access_token=access_token,
+            refresh_token=refresh_token,
+            expires_at=now + expires_in,
+            refresh_expires_at=now + timedelta(days=60),
+            scope=None,
+            now=now,
+            refreshed=False,
+        )
+    return company
+
+
+class Clock:
+    """A clock a test moves by hand (for simulators)."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
