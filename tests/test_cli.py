@@ -72,3 +72,67 @@ def test_simulate_lists_the_platforms_it_can_stand_in_for() -> None:
     refused = runner.invoke(main, ["simulate", "netsuite"])
     assert refused.exit_code != 0
     assert "netsuite" in refused.output
+
+
+def _services(env: dict[str, str], **extra: object) -> Services:
+    settings = Settings(
+        database_url=env["LEDGERPORT_DATABASE_URL"],
+        data_dir=Path(env["LEDGERPORT_DATA_DIR"]),
+        **extra,  # type: ignore[arg-type]
+    )
+    return Services.build(settings)
+
+
+def test_integration_set_stores_the_secret_encrypted(env: dict[str, str]) -> None:
+    from sqlalchemy import select
+
+    from ledgerport.storage.tables import IntegrationSettingsRow
+    from ledgerport.sync.integrations import oauth_app
+
+    runner = CliRunner()
+    listed = runner.invoke(main, ["integration", "list"], env=env)
+    assert "gbol  Xero: not configured" in listed.output
+    done = runner.invoke(
+        main,
+        ["integration", "set", "gbol", "--client-id", "app-1", "--client-secret", "s3cret-value"],
+        env=env,
+    )
+    assert done.exit_code == 0, done.output
+    assert "s3cret-value" not in runner.invoke(main, ["integration", "list"], env=env).output
+    refused = runner.invoke(main, ["integration", "set", "mqjo", "--client-id", "x"], env=env)
+    assert refused.exit_code != 0
+
+    services = _services(env)
+    try:
+        with services.sessions() as session:
+            stored = session.scalars(select(IntegrationSettingsRow)).one()
+            assert stored.client_secret and "s3cret-value" not in stored.client_secret
+            app = oauth_app(services, session, services.connectors.get("gbol"))  # type: ignore[arg-type]
+        assert app is not None and app.client.client_secret == "s3cret-value"
+        assert app.client.redirect_uri.endswith("/link/oauth/callback")
+    finally:
+        services.close()
+
+
+def test_rotate_keys_reencrypts_under_the_new_key(env: dict[str, str]) -> None:
+    from ledgerport.storage.repositories import integrations
+    from ledgerport.storage.vault import Vault
+
+    runner = CliRunner()
+    runner.invoke(
+        main, ["integration", "set", "gbol", "--client-id", "a", "--client-secret", "old"], env=env
+    )
+    new_key = runner.invoke(main, ["new-encryption-key"], env=env).output.strip()
+    rotated_env = {**env, "LEDGERPORT_ENCRYPTION_KEYS": f'["{new_key}"]'}
+    done = runner.invoke(main, ["rotate-keys"], env=rotated_env)
+    assert done.exit_code == 0, done.output
+    assert "1 client secret(s)" in done.output
+
+    services = _services(env)
+    try:
+        only_new = Vault([new_key.encode()])  # the old (derived) key is no longer needed
+        with services.sessions() as session:
+            stored = integrations.get(session, only_new, "gbol")
+        assert stored is not None and stored.client_secret == "old"
+    finally:
+        services.close()

@@ -1,4 +1,5 @@
-"""``ledgerport serve | worker | migrate | simulate xero | apikey create|list|revoke``."""
+"""``ledgerport serve | worker | migrate | simulate xero|qbo | apikey create|list|revoke |
+integration set|list | new-encryption-key | rotate-keys``."""
 
 from __future__ import annotations
 
@@ -207,3 +208,115 @@ def apikey_revoke(key_id: str) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.group()
+def integration() -> None:
+    """Set up platforms' OAuth apps (client id and secret, stored encrypted)."""
+
+
+@integration.command("set")
+@click.argument("platform_key")
+@click.option("--client-id", default=None, help="The app's client id at the platform.")
+@click.option(
+    "--client-secret",
+    default=None,
+    help="The app's client secret (prompted for, unechoed, when given as '-').",
+)
+@click.option("--redirect-uri", default=None, help="Default: this server's OAuth callback.")
+@click.option(
+    "--base-url",
+    default=None,
+    help="Scheme and host replacing the vendor's (a simulator: http://127.0.0.1:8900).",
+)
+@click.option("--enable/--disable", default=None, help="Whether Link offers the platform.")
+def integration_set(
+    platform_key: str,
+    client_id: str | None,
+    client_secret: str | None,
+    redirect_uri: str | None,
+    base_url: str | None,
+    enable: bool | None,
+) -> None:
+    """Store a platform's OAuth app; fields not given are kept ('' clears one)."""
+    from ledgerport.services import Services
+    from ledgerport.storage.repositories import integrations
+    from ledgerport.storage.types import utcnow
+
+    settings = _settings()
+    if client_secret == "-":  # noqa: S105 - the prompt marker, not a secret
+        client_secret = click.prompt("Client secret", hide_input=True)
+    upgrade(settings.resolved_database_url)
+    services = Services.build(settings)
+    try:
+        connector = services.connectors.get(platform_key)
+        if connector is None or connector.auth.kind != "oauth2":
+            raise click.BadParameter(
+                "not an OAuth platform on this server", param_hint="PLATFORM_KEY"
+            )
+        with transaction(services.sessions) as session:
+            integrations.put(
+                session,
+                services.vault,
+                platform_key,
+                utcnow(),
+                enabled=enable,
+                client_id=client_id,
+                client_secret=client_secret,
+                redirect_uri=redirect_uri,
+                base_url=base_url,
+            )
+        click.echo(f"{connector.name} ({platform_key}) updated.")
+    finally:
+        services.close()
+
+
+@integration.command("list")
+def integration_list() -> None:
+    """OAuth platforms and whether Link can use them (secrets are never printed)."""
+    from ledgerport.services import Services
+    from ledgerport.sync.integrations import oauth_app
+
+    settings = _settings()
+    upgrade(settings.resolved_database_url)
+    services = Services.build(settings)
+    try:
+        with services.sessions() as session:
+            for connector in services.connectors:
+                if connector.auth.kind != "oauth2":
+                    continue
+                app = oauth_app(services, session, connector)
+                state = (
+                    f"ready (client {app.client.client_id}, {app.urls.authorize_url})"
+                    if app
+                    else "not configured"
+                )
+                click.echo(f"{connector.key}  {connector.name}: {state}")
+    finally:
+        services.close()
+
+
+@main.command("new-encryption-key")
+def new_encryption_key() -> None:
+    """Print a new key for LEDGERPORT_ENCRYPTION_KEYS (put it first to rotate)."""
+    from ledgerport.storage.vault import new_key
+
+    click.echo(new_key())
+
+
+@main.command("rotate-keys")
+def rotate_keys() -> None:
+    """Re-encrypt every stored token and client secret with the first configured key."""
+    from ledgerport.services import Services
+    from ledgerport.storage.repositories import grants, integrations
+
+    settings = _settings()
+    upgrade(settings.resolved_database_url)
+    services = Services.build(settings)
+    try:
+        with transaction(services.sessions) as session:
+            tokens = grants.rotate_all(session, services.vault)
+            secrets = integrations.rotate_all(session, services.vault)
+        click.echo(f"Re-encrypted {tokens} grant(s) and {secrets} client secret(s).")
+    finally:
+        services.close()
