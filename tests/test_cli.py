@@ -106,9 +106,11 @@ def test_integration_set_stores_the_secret_encrypted(env: dict[str, str]) -> Non
     try:
         with services.sessions() as session:
             stored = session.scalars(select(IntegrationSettingsRow)).one()
-            assert stored.client_secret and "s3cret-value" not in stored.client_secret
+            assert stored.client_secret
+            assert "s3cret-value" not in stored.client_secret
             app = oauth_app(services, session, services.connectors.get("gbol"))  # type: ignore[arg-type]
-        assert app is not None and app.client.client_secret == "s3cret-value"
+        assert app is not None
+        assert app.client.client_secret == "s3cret-value"
         assert app.client.redirect_uri.endswith("/link/oauth/callback")
     finally:
         services.close()
@@ -133,6 +135,7 @@ def test_rotate_keys_reencrypts_under_the_new_key(env: dict[str, str]) -> None:
         only_new = Vault([new_key.encode()])  # the old (derived) key is no longer needed
         with services.sessions() as session:
             stored = integrations.get(session, only_new, "gbol")
-        assert stored is not None and stored.client_secret == "old"
+        assert stored is not None
+        assert stored.client_secret == "old"
     finally:
         services.close()

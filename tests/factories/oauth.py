@@ -3,13 +3,17 @@ that point a platform at it, and connections holding a real grant it issued."""
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
+import httpx
 from pydantic import SecretStr
 
 from ledgerport.config import IntegrationSettings, Settings
@@ -23,7 +27,6 @@ from tests.factories import platform
 from tests.live_server import serve
 
 Scope = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
 
 
 class Counting:
@@ -102,3 +105,40 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+def _hidden_form(page: str) -> tuple[str, dict[str, str]]:
+    action = re.search(r'<form method="post" action="([^"]+)"', page)
+    assert action, page
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    return html.unescape(action[1]), {k: html.unescape(v) for k, v in fields.items()}
+
+
+def start_link(browser: httpx.Client, link_url: str) -> httpx.Response:
+    """Open the Link URL and press Continue: the answer redirects to the consent page."""
+    page = browser.get(link_url)
+    assert page.status_code == 200, page.text
+    action, fields = _hidden_form(page.text)
+    return browser.post(urljoin(link_url, action), data=fields, follow_redirects=False)
+
+
+def approve(browser: httpx.Client, authorize_url: str) -> httpx.Response:
+    """At the platform's consent page, press the approve button: the answer redirects
+    back to our callback."""
+    page = browser.get(authorize_url)
+    assert page.status_code == 200, page.text
+    action, fields = _hidden_form(page.text)
+    button = re.search(r'<button type="submit" name="([^"]+)" value="([^"]+)"', page.text)
+    if button:
+        fields[button[1]] = button[2]
+    return browser.post(urljoin(authorize_url, action), data=fields, follow_redirects=False)
+
+
+def authorize(browser: httpx.Client, link_url: str) -> httpx.Response:
+    """The whole trip as a company makes it, redirects followed: Link page, consent
+    page, approve, back to us. Returns our last page."""
+    started = start_link(browser, link_url)
+    assert started.status_code == 303, started.text
+    back = approve(browser, started.headers["location"])
+    assert back.status_code in (302, 303), back.text
+    return browser.get(back.headers["location"], follow_redirects=True)

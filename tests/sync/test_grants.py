@@ -58,7 +58,9 @@ def _linked(services: Services, sim: Any) -> tuple[Any, Any]:
 
 def _keeper(services: Services, connection_id: Any) -> GrantKeeper:
     keeper = GrantKeeper.for_connection(
-        services, services.connectors.get("gbol"), connection_id  # type: ignore[arg-type]
+        services,
+        services.connectors.get("gbol"),
+        connection_id,  # type: ignore[arg-type]
     )
     assert keeper is not None
     return keeper
@@ -82,11 +84,13 @@ def test_a_refresh_rotates_and_is_stored_encrypted(
         stored = grants.load(session, oauth_services.vault, connection_id)
         raw = session.scalars(select(GrantRow)).one()
     assert stored is not None
-    assert stored.access_token == fresh and stored.version == 2
+    assert stored.access_token == fresh
+    assert stored.version == 2
     assert stored.refresh_token not in (None, issued.refresh_token)  # rotated, and kept
     # Nothing readable at rest.
     for secret in (fresh, stored.refresh_token):
-        assert secret not in raw.access_token and secret not in (raw.refresh_token or "")
+        assert secret not in raw.access_token
+        assert secret not in (raw.refresh_token or "")
     # The simulator accepts the new token: it really is the platform's.
     assert counted.state.xero.tokens.access(fresh) is not None
 
@@ -149,9 +153,7 @@ def test_a_refused_refresh_token_deauthorizes_the_connection(
 def test_a_platform_without_a_client_cannot_be_used(services: Services) -> None:
     company = oauth.linked(services, "gbol", access_token="a", refresh_token="r")
     with pytest.raises(AuthorizationLostError, match="not configured"):
-        GrantKeeper.for_connection(
-            services, services.connectors.get("gbol"), company.connections[0].id  # type: ignore[arg-type]
-        )
+        GrantKeeper.for_connection(services, _xero(services), company.connections[0].id)
 
 
 def test_unlinking_forgets_the_grant(oauth_services: Services, xero: tuple[str, Any]) -> None:
