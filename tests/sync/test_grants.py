@@ -56,12 +56,14 @@ def _linked(services: Services, sim: Any) -> tuple[Any, Any]:
     return company, issued
 
 
+def _xero(services: Services) -> Any:
+    connector = services.connectors.get("gbol")
+    assert connector is not None
+    return connector
+
+
 def _keeper(services: Services, connection_id: Any) -> GrantKeeper:
-    keeper = GrantKeeper.for_connection(
-        services,
-        services.connectors.get("gbol"),
-        connection_id,  # type: ignore[arg-type]
-    )
+    keeper = GrantKeeper.for_connection(services, _xero(services), connection_id)
     assert keeper is not None
     return keeper
 
