@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from ledgerport.connectors.quickbooks_online.mapping.common import (
     Doc,
@@ -26,6 +27,7 @@ from ledgerport.connectors.quickbooks_online.mapping.common import (
     envelope,
     is_deleted,
     mapper,
+    nested,
     ref_id,
     ref_name,
     render,
@@ -72,9 +74,12 @@ def _item(raw: Raw) -> Doc:
 
 
 def _components(raw: Raw) -> list[Doc]:
-    rates = raw.get(RATES_KEY) if isinstance(raw.get(RATES_KEY), Mapping) else {}
+    found = raw.get(RATES_KEY)
+    rates: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    details: list[Any] = []
     for list_key in ("SalesTaxRateList", "PurchaseTaxRateList"):
-        details = (raw.get(list_key) or {}).get("TaxRateDetail") or []
+        listed = nested(raw, list_key, "TaxRateDetail")
+        details = [d for d in listed if isinstance(d, Mapping)] if isinstance(listed, list) else []
         if details:
             break
     components = []

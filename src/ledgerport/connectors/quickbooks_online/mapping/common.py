@@ -160,3 +160,14 @@ def nested(raw: Raw, *path: str) -> Any:
 
 def currency(raw: Raw) -> str | None:
     return ref_id(raw, "CurrencyRef")
+
+
+def json_number(value: Decimal) -> int | float:
+    """A Decimal as QBO takes it in a JSON body (writes)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def day(value: Any) -> str | None:
+    """A Codat date or datetime as the QBO date it names (writes): ``YYYY-MM-DD``."""
+    found = text(value)
+    return found[:10] if found else None

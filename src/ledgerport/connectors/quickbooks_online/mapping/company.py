@@ -39,7 +39,9 @@ def company(raw: Raw) -> Doc:
         "registrationNumber": None,
         "taxNumber": None,
         "baseCurrency": text(nested(preferences, "CurrencyPrefs", "HomeCurrency", "value")),
-        "ledgerLockDate": business_date(nested(preferences, "AccountingInfoPrefs", "BookCloseDate")),
+        "ledgerLockDate": business_date(
+            nested(preferences, "AccountingInfoPrefs", "BookCloseDate")
+        ),
         "createdDate": business_date(raw.get("CompanyStartDate")) or created_at(raw),
         "sourceUrls": {},
     }

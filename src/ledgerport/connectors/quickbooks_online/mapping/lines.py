@@ -150,3 +150,20 @@ def settlement_status(total: Decimal, balance: Decimal, open_status: str) -> str
     if 0 < balance < total:
         return "PartiallyPaid"
     return open_status
+
+
+def settlement_lines(raw: Raw, link_types: Mapping[str, str]) -> list[Doc]:
+    """A payment's lines: each QBO line pays (or, for a credit, spends) its linked
+    transactions. Codat signs the link against the line: paying a document is +line /
+    -link, a credit used is -line / +link, so the lines add up to ``TotalAmt``."""
+    lines: list[Doc] = []
+    for line in raw.get("Line") or []:
+        if not isinstance(line, Mapping):
+            continue
+        value = money(line.get("Amount"))
+        for link in line.get("LinkedTxn") or []:
+            kind = link_types.get(str(link.get("TxnType")), "Other")
+            signed = -value if kind == "CreditNote" else value
+            target = {"type": kind, "id": str(link.get("TxnId")), "amount": -signed}
+            lines.append({"amount": signed, "links": [target]})
+    return lines

@@ -30,6 +30,7 @@ from ledgerport.connectors.quickbooks_online.mapping.common import (
 from ledgerport.connectors.quickbooks_online.mapping.lines import (
     line_items,
     linked,
+    settlement_lines,
     settlement_status,
     total_discount,
     total_tax,
@@ -121,22 +122,7 @@ _LINK_TYPES = {"Bill": "Bill", "VendorCredit": "CreditNote", "JournalEntry": "Ma
 
 
 def _payment_lines(raw: Raw) -> list[Doc]:
-    """Paying a bill is +line / -link; a vendor credit used is -line / +link."""
-    lines: list[Doc] = []
-    for line in raw.get("Line") or []:
-        if not isinstance(line, Mapping):
-            continue
-        value = money(line.get("Amount"))
-        for link in line.get("LinkedTxn") or []:
-            kind = _LINK_TYPES.get(str(link.get("TxnType")), "Other")
-            sign = -1 if kind == "CreditNote" else 1
-            lines.append(
-                {
-                    "amount": sign * value,
-                    "links": [{"type": kind, "id": str(link.get("TxnId")), "amount": -sign * value}],
-                }
-            )
-    return lines
+    return settlement_lines(raw, _LINK_TYPES)
 
 
 def payment_account(raw: Raw) -> tuple[str | None, str | None]:

@@ -9,7 +9,6 @@ QBO's ``TotalAmt`` includes tax, so a document's ``subTotal`` is ``TotalAmt`` le
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 
 from ledgerport.connectors.quickbooks_online.mapping.common import (
@@ -31,6 +30,7 @@ from ledgerport.connectors.quickbooks_online.mapping.common import (
 from ledgerport.connectors.quickbooks_online.mapping.lines import (
     line_items,
     linked,
+    settlement_lines,
     settlement_status,
     total_discount,
     total_tax,
@@ -119,7 +119,8 @@ def _credit_note(raw: Raw) -> Doc:
     remaining = amount(raw.get("RemainingCredit"))
     if remaining is None:
         remaining = money(raw.get("Balance"))
-    state = "Void" if is_void(raw) else settlement_status(doc["totalAmount"], remaining, "Submitted")
+    total = doc["totalAmount"]
+    state = "Void" if is_void(raw) else settlement_status(total, remaining, "Submitted")
     return {
         **doc,
         "creditNoteNumber": text(raw.get("DocNumber")),
@@ -134,27 +135,12 @@ _LINK_TYPES = {"Invoice": "Invoice", "CreditMemo": "CreditNote", "JournalEntry":
 
 
 def _payment_lines(raw: Raw) -> list[Doc]:
-    """Each QBO line pays (or, for a credit memo, spends) its linked transactions. Codat
-    signs the link against the line: paying an invoice is +line / -link; a credit memo
-    used is -line / +link, so the lines add up to ``TotalAmt``. What is left unapplied
-    is a payment on account."""
-    lines: list[Doc] = []
-    for line in raw.get("Line") or []:
-        if not isinstance(line, Mapping):
-            continue
-        value = money(line.get("Amount"))
-        for link in line.get("LinkedTxn") or []:
-            kind = _LINK_TYPES.get(str(link.get("TxnType")), "Other")
-            sign = -1 if kind == "CreditNote" else 1
-            lines.append(
-                {
-                    "amount": sign * value,
-                    "links": [{"type": kind, "id": str(link.get("TxnId")), "amount": -sign * value}],
-                }
-            )
+    """What is left unapplied is a payment on account."""
+    lines = settlement_lines(raw, _LINK_TYPES)
     unapplied = money(raw.get("UnappliedAmt"))
     if unapplied:
-        lines.append({"amount": unapplied, "links": [{"type": "PaymentOnAccount", "amount": -unapplied}]})
+        on_account = {"type": "PaymentOnAccount", "amount": -unapplied}
+        lines.append({"amount": unapplied, "links": [on_account]})
     return lines
 
 
