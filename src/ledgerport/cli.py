@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session, sessionmaker
@@ -118,19 +119,50 @@ def worker(workers: int | None, log_level: str) -> None:
 
 
 @main.command()
-@click.argument("platform", type=click.Choice(["xero"]))
+@click.argument("platform", type=click.Choice(["xero", "qbo"]))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8900, show_default=True, type=int)
-@click.option("--seed", default="xero-demo", show_default=True, help="Which generated business.")
-def simulate(platform: str, host: str, port: int, seed: str) -> None:
-    """Serve a local stand-in of a vendor's API (today: Xero's accounting reads, OAuth
-    and rate limits), at the vendor's own paths, so a client swaps only the host."""
+@click.option("--seed", default=None, help="Which generated business (default: <platform>-demo).")
+@click.option(
+    "--size",
+    default=None,
+    help="The business's size as key=value pairs, e.g. invoices=5000,customers=200.",
+)
+def simulate(platform: str, host: str, port: int, seed: str | None, size: str | None) -> None:
+    """Serve a local stand-in of a vendor's API (Xero or QuickBooks Online): OAuth,
+    reads, writes and rate limits at the vendor's own paths, so a client swaps only the
+    host. Point ledgerport at it with `ledgerport integration set <key> --base-url`."""
     import uvicorn
 
-    from ledgerport.simulators.xero.app import create_app
+    seed = seed or f"{platform}-demo"
+    try:
+        if platform == "qbo":
+            from ledgerport.simulators.qbo import from_cli
 
+            app = from_cli(seed, size)
+        else:
+            from ledgerport.simulators.xero.app import create_app
+
+            app = create_app(seed=seed, size=_size(size))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--size") from error
     click.echo(f"{platform} simulator on http://{host}:{port} (company {seed!r})")
-    uvicorn.run(create_app(seed=seed), host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _size(text: str | None) -> Any:
+    """``invoices=5000,customers=200`` as the sandbox's Size (ValueError if malformed)."""
+    from ledgerport.connectors.sandbox.size import Size
+
+    overrides: dict[str, int] = {}
+    for pair in (text or "").split(","):
+        if not pair.strip():
+            continue
+        key, _, value = pair.partition("=")
+        if not value.strip().isdigit():
+            raise ValueError(f"size wants key=number pairs, got {pair!r}")
+        overrides[key.strip()] = int(value)
+    return Size.from_connection_info({"sandbox": overrides})
 
 
 def _first_start(settings: Settings) -> tuple[str | None, str | None]:

@@ -28,6 +28,52 @@ def test_lists_the_seed_platforms(client: TestClient) -> None:
         assert integration["sourceType"] == expected
 
 
+FILES = ("GetAttachments", "GetAttachment", "DownloadAttachment")
+# What the Xero and QuickBooks Online connectors read and write, as their declarations
+# say and their tests show. Files are claimed where Codat has attachment routes for the
+# data type and the platform keeps files on its records (Xero's files on bank
+# transactions and credit notes are pulled, but Codat serves no route for them).
+OAUTH_PLATFORMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "gbol": {
+        "bankAccounts": ("Get", "Post", "Put"),
+        "bankTransactions": ("Get",),
+        "billCreditNotes": ("Get", "Post", "Put"),
+        "billPayments": ("Get", "Post"),
+        "bills": ("Get", "Post", "Put", *FILES, "UploadAttachment"),
+        "chartOfAccounts": ("Get",),
+        "company": ("Get",),
+        "creditNotes": ("Get", "Post", "Put"),
+        "customers": ("Get", "Post", "Put", *FILES),
+        "directCosts": ("Get", *FILES),
+        "directIncomes": ("Get", *FILES),
+        "invoices": ("Get", "Post", "Put", *FILES, "UploadAttachment"),
+        "items": ("Get",),
+        "journalEntries": ("Get",),
+        "payments": ("Get", "Post"),
+        "suppliers": ("Get", "Post", "Put", *FILES),
+        "taxRates": ("Get",),
+        "trackingCategories": ("Get",),
+    },
+    "qhyg": {
+        "bankAccounts": ("Get",),
+        "billCreditNotes": ("Get", "Post", "Put", "Delete"),
+        "billPayments": ("Get", "Post", "Put", "Delete"),
+        "bills": ("Get", "Post", "Put", "Delete", *FILES),
+        "chartOfAccounts": ("Get", "Post", "Put"),
+        "company": ("Get",),
+        "creditNotes": ("Get", "Post", "Put", "Delete"),
+        "customers": ("Get", "Post", "Put"),
+        "invoices": ("Get", "Post", "Put", "Delete", *FILES),
+        "items": ("Get",),
+        "journalEntries": ("Get",),
+        "payments": ("Get", "Post", "Put", "Delete"),
+        "suppliers": ("Get", "Post", "Put"),
+        "taxRates": ("Get",),
+        "trackingCategories": ("Get",),
+    },
+}
+
+
 def test_features_are_honest(client: TestClient) -> None:
     # Only what a connector actually reads is claimed: every data type the sandbox's
     # books generate, and the files on its invoices and bills (customers, suppliers and
@@ -74,6 +120,8 @@ def test_features_are_honest(client: TestClient) -> None:
             expected |= {(dt, kind) for dt in with_files for kind in files}
             expected |= {("invoices", "GetAsPdf")}
             expected |= {(dt, kind) for dt, kinds in writes.items() for kind in kinds}
+        elif key in OAUTH_PLATFORMS:
+            expected = {(dt, f) for dt, fs in OAUTH_PLATFORMS[key].items() for f in fs}
         assert claimed == expected, key
 
 

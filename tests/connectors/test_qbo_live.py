@@ -120,10 +120,6 @@ def test_invoice_files_are_read(
         assert file.content.startswith(b"%PDF")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="simulator: `SELECT * FROM Preferences` is not supported (Intuit documents it)",
-)
 def test_company_info(company: Company) -> None:
     (info,) = pull(QboReader(company.context()), DataType.COMPANY)
     assert info["companyName"] == company.app.state.qbo.company_name()

@@ -72,6 +72,12 @@ class FakePlatform:
 
 
 def to_standard(raw: Mapping[str, Any]) -> dict[str, Any]:
+    if raw.get("Deleted"):  # a deletion reported by id alone, as QuickBooks' CDC does
+        return {
+            "id": raw["ID"],
+            "metadata": {"isDeleted": True},
+            "sourceModifiedDate": raw["Updated"].isoformat(),
+        }
     return {
         "id": raw["ID"],
         "invoiceNumber": raw["ID"].upper(),
@@ -409,3 +415,26 @@ def test_a_connectors_declared_limits_pace_its_pulls(world: dict[str, Any]) -> N
     assert third.status == PullStatus.COMPLETE
     assert slept == [60.0, 60.0]
     assert third.audit["waits_seconds"] == 60.0
+
+
+def test_a_deletion_reported_by_id_flags_the_record_and_keeps_its_fields(
+    world: dict[str, Any],
+) -> None:
+    """QuickBooks' CDC says only "this id was deleted": the record we hold keeps its
+    fields and is flagged, and a record we never held is not invented."""
+    fake = world["fake"]
+    pull(world)
+    now = utcnow()
+    fake.invoices["i2"] = {"ID": "i2", "Deleted": True, "Updated": now}
+    fake.invoices["i9"] = {"ID": "i9", "Deleted": True, "Updated": now}  # never held
+
+    result = pull(world)
+
+    assert result.status == PullStatus.COMPLETE, result.error
+    assert result.audit["deleted"] == 1
+    held = stored(world)
+    assert held["i2"]["metadata"]["isDeleted"] is True
+    assert held["i2"]["totalAmount"] == 20  # kept from the last full record
+    assert "i9" not in held
+    again = pull(world)  # the same marker within the look-back: nothing flagged twice
+    assert again.audit["deleted"] == 0

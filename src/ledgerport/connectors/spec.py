@@ -27,7 +27,6 @@ _ATTACHMENT_READS = frozenset(
         FeatureType.GET_ATTACHMENTS,
         FeatureType.GET_ATTACHMENT,
         FeatureType.DOWNLOAD_ATTACHMENT,
-        FeatureType.GET_AS_PDF,
     }
 )
 
@@ -172,6 +171,10 @@ class ReadStream:
     # Whether one raw record has files worth asking about (Xero's ``HasAttachments``):
     # records it says no to cost no call. None: ask for every created or changed record.
     has_attachments: Callable[[Mapping[str, Any]], bool] | None = None
+    # Whether the document's own PDF is among its files (the sandbox's invoices), so
+    # ``GET .../pdf`` serves the platform's rendering. A file someone attached to a Xero
+    # invoice is not the invoice's PDF: such connectors leave this off.
+    pdf: bool = False
 
 
 @dataclass(frozen=True)
@@ -269,6 +272,8 @@ class Connector:
             # Files are pulled with the records of a stream that declares them, and
             # served from the store: reading them works exactly when the stream does.
             if stream.attachments and feature in _ATTACHMENT_READS:
+                return stream.state
+            if stream.attachments and stream.pdf and feature is FeatureType.GET_AS_PDF:
                 return stream.state
         for support in self.supports:
             if support.data_type is data_type and feature in support.features:

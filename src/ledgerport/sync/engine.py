@@ -439,6 +439,25 @@ class Engine:
             documents = [stream.to_standard(raw) for raw in page.records]
             audit.pages += 1
             audit.fetched += len(documents)
+            # A platform that reports a deletion by id alone (QuickBooks' CDC): the
+            # record we hold is flagged deleted and keeps its fields, as Codat keeps it.
+            markers = [str(doc["id"]) for doc in documents if _deletion_marker(doc)]
+            if markers:
+                seen.update(markers)
+                audit.deleted += records.flag_deleted(
+                    session,
+                    connection_id=connection.id,
+                    data_type=stream.data_type.value,
+                    record_ids=markers,
+                    now=now,
+                )
+                kept = [
+                    (doc, raw)
+                    for doc, raw in zip(documents, page.records, strict=True)
+                    if not _deletion_marker(doc)
+                ]
+                documents = [doc for doc, _ in kept]
+                page = FetchedPage([raw for _, raw in kept], page.body, page.headers)
             if audit.pages % PROGRESS_EVERY == 0:
                 log.info(
                     "pull %s (%s): %d pages, %d records so far",
@@ -689,6 +708,14 @@ class Engine:
                 attempt += 1
             except ConnectorError as fatal:
                 raise PullFailedError(PullStatus.FETCH_ERROR, str(fatal)) from fatal
+
+
+_MARKER_KEYS = frozenset({"id", "metadata", "sourceModifiedDate", "modifiedDate"})
+
+
+def _deletion_marker(document: dict[str, Any]) -> bool:
+    """A document that only says "deleted": its id and a deleted flag, nothing else."""
+    return records.is_deleted(document) and document.keys() <= _MARKER_KEYS
 
 
 def _timed(call: Callable[[], _T], audit: Audit) -> _T:

@@ -72,6 +72,7 @@ def _stream(data_type: DataType) -> ReadStream:
         PageNumber(size=PAGE_SIZE),
         incremental=True,
         attachments=data_type in ATTACHMENT_TYPES,
+        pdf=data_type is DataType.INVOICES,  # each invoice's file is its own PDF
     )
 
 

@@ -400,10 +400,12 @@ def flag_deleted(
     now: datetime,
 ) -> int:
     """Flag these records ``metadata.isDeleted`` (kept, as Codat keeps them), with a
-    new ``modifiedDate``; returns how many were asked for."""
+    new ``modifiedDate``; returns how many were flagged now (records already flagged,
+    or never held, are left alone)."""
     missing = list(record_ids)
     now = to_milliseconds(now)
     stamp = to_codat(now)
+    count = 0
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]
         rows = session.execute(
@@ -411,6 +413,7 @@ def flag_deleted(
                 _rec.connection_id == connection_id,
                 _rec.data_type == data_type,
                 _rec.record_id.in_(chunk),
+                _rec.is_deleted.is_(False),
             )
         ).all()
         flagged = []
@@ -429,7 +432,8 @@ def flag_deleted(
             )
         if flagged:
             _update_by_key(session, flagged)
-    return len(missing)
+            count += len(flagged)
+    return count
 
 
 def store_written(
