@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -36,7 +35,7 @@ DUPLICATE_NAME = "6240"
 REQUEST_INVALID = "2010"
 
 
-class QboFault(Exception):  # noqa: N818 - QBO's own word for it
+class QboFault(Exception):
     """A refused request, rendered as a ``Fault`` body (400 unless said otherwise)."""
 
     def __init__(
@@ -122,9 +121,7 @@ def new_tid() -> str:
     return str(uuid.uuid4())
 
 
-def json_response(
-    body: Any, status: int = 200, headers: dict[str, str] | None = None
-) -> Response:
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON answer with the ``intuit_tid`` header QBO puts on every response."""
     text = json.dumps(body, default=_encode, separators=(",", ":"))
     all_headers = {"intuit_tid": new_tid(), **(headers or {})}
@@ -135,19 +132,24 @@ def fault_response(fault: QboFault, now: datetime) -> Response:
     return json_response(fault.body(now), fault.status)
 
 
-def _gateway(status: int, message: str, code: str, detail: str, fault_type: str) -> Response:
+def _gateway(
+    now: datetime, status: int, message: str, code: str, detail: str, fault_type: str
+) -> Response:
+    # The gateway writes its time as epoch milliseconds, unlike the API's ``time``.
     body = {
         "fault": {
             "error": [{"message": message, "detail": detail, "code": code}],
             "type": fault_type,
-        }
+        },
+        "time": int(now.timestamp() * 1000),
     }
     return json_response(body, status)
 
 
-def unauthorized(detail: str = "Token invalid") -> Response:
+def unauthorized(now: datetime, detail: str = "Token invalid") -> Response:
     """401 for a missing, unknown, expired or revoked access token."""
     response = _gateway(
+        now,
         401,
         "message=AuthenticationFailed; errorCode=003200; statusCode=401",
         "3200",
@@ -158,9 +160,10 @@ def unauthorized(detail: str = "Token invalid") -> Response:
     return response
 
 
-def forbidden() -> Response:
+def forbidden(now: datetime) -> Response:
     """403 for a realm the token was not granted."""
     return _gateway(
+        now,
         403,
         "message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403",
         "3100",
@@ -184,6 +187,3 @@ def throttled(now: datetime, retry_after: int) -> Response:
         "time": response_time(now),
     }
     return json_response(body, 429, {"Retry-After": str(retry_after)})
-
-
-Clock = Callable[[], datetime]

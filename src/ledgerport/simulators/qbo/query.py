@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cmp_to_key
-from typing import Any
+from typing import Any, TypeVar
 
 from ledgerport.simulators.qbo.dates import parse_moment
 from ledgerport.simulators.qbo.faults import QUERY_PARSER, QUERY_VALIDATION, QboFault
@@ -336,7 +336,10 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) else value
 
 
-def select(records: Iterable[Record], query: Query) -> tuple[list[Record], int]:
+R = TypeVar("R", bound=Record)
+
+
+def select(records: Iterable[R], query: Query) -> tuple[list[R], int]:
     """The page of records the query asks for, and how many matched in all."""
     matched = [r for r in records if all(matches(r, c) for c in query.where)]
     if query.order:
@@ -345,7 +348,7 @@ def select(records: Iterable[Record], query: Query) -> tuple[list[Record], int]:
     return matched[first : first + query.max_results], len(matched)
 
 
-def query_response(entity: str, query: Query, page: list[Record], total: int) -> dict[str, Any]:
+def query_response(entity: str, query: Query, page: Sequence[Record], total: int) -> dict[str, Any]:
     """The ``QueryResponse`` object: ``totalCount`` for COUNT(*); else the entity's array
     with ``startPosition`` and ``maxResults`` (the number returned), or ``{}`` when the
     page is empty."""

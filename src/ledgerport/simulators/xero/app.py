@@ -1,16 +1,16 @@
 """The Xero simulator as one ASGI app: identity (``/connections``), OAuth
-(``/identity/connect/authorize``, ``/connect/token``) and the Accounting API under
-``/api.xro/2.0``, all on one host so a client's base URL points every call here.
+(``/identity/connect/authorize``, ``/connect/token``, ``/connect/revocation``) and the
+Accounting API under ``/api.xro/2.0``, all on one host so a client's base URL points
+every call here.
 
-State (tokens, rate-limit windows) lives in the app; the books are the sandbox's
-deterministic company for ``seed`` at the injected clock, so a later clock finds the
-business further on, and a test can move time without sleeping."""
+State (tokens, rate-limit windows, writes) lives in the app's :class:`XeroSimulator`;
+the books are the sandbox's deterministic company for ``seed`` at the injected clock,
+so a later clock finds the business further on, and a test can move time without
+sleeping."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from starlette.applications import Starlette
@@ -18,128 +18,144 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ledgerport.connectors.sandbox.books import DEFAULT_SIZE, Books, books
-from ledgerport.connectors.sandbox.size import Size
-from ledgerport.simulators.xero import accounting, oauth
-from ledgerport.simulators.xero.ratelimit import RateLimiter
-from ledgerport.simulators.xero.responses import (
-    forbidden,
-    json_response,
-    too_many_requests,
-    unauthorized,
+from ledgerport.connectors.sandbox.books import DEFAULT_SIZE
+from ledgerport.connectors.sandbox.size import CONNECTION_INFO_KEY, Size
+from ledgerport.simulators.xero import accounting, attachments, identity, oauth, writes
+from ledgerport.simulators.xero.ratelimit import (
+    CONCURRENT_LIMIT,
+    DAY_LIMIT,
+    MINUTE_LIMIT,
+    RateLimiter,
 )
-from ledgerport.simulators.xero.tokens import AccessGrant, TokenStore
+from ledgerport.simulators.xero.responses import forbidden, too_many_requests, unauthorized
+from ledgerport.simulators.xero.simulator import XeroSimulator
 
 API_PREFIX = "/api.xro/2.0"
 DEFAULT_CLIENT_ID = "ledgerport-xero-client"
 DEFAULT_CLIENT_SECRET = "ledgerport-xero-secret"  # noqa: S105 - a local fake's well-known secret
-_NAMESPACE = uuid.UUID("5b1f0f0e-7c55-4a8e-9a57-2f6d3c0e8a11")
+WRITABLE = ("Invoices", "CreditNotes", "Contacts", "Payments", "BankTransactions", "Accounts")
+FILES = ("Invoices", "CreditNotes", "Contacts", "Accounts", "BankTransactions", "ManualJournals")
 
 Handler = Callable[[Request], Awaitable[Response]]
+
+__all__ = [
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+    "XeroSimulator",
+    "create_app",
+    "parse_size",
+]
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Tenant:
-    """The one organisation the simulator serves (one seed, one company)."""
-
-    tenant_id: str
-    connection_id: str
-    name: str
-    created: datetime
-
-
-class XeroSimulator:
-    """The simulator's state, reachable from handlers as ``request.app.state.xero``
-    and from tests as ``app.state.xero`` (e.g. ``.tokens.issue(...)``)."""
-
-    def __init__(
-        self,
-        seed: str,
-        clock: Callable[[], datetime],
-        size: Size,
-        client_id: str,
-        client_secret: str,
-    ) -> None:
-        self.seed, self.clock, self.size = seed, clock, size
-        self.client_id, self.client_secret = client_id, client_secret
-        self.tenant = Tenant(
-            tenant_id=str(uuid.uuid5(_NAMESPACE, f"tenant:{seed}")),
-            connection_id=str(uuid.uuid5(_NAMESPACE, f"connection:{seed}")),
-            name=f"Sandbox Company ({seed})",
-            created=clock(),
-        )
-        self.tokens = TokenStore(clock)
-        self.limiter = RateLimiter(clock)
-
-    def books(self) -> Books:
-        """The company as it stands at the clock (built once an hour, cached)."""
-        return books(self.seed, self.size, self.clock())
-
-    def grant(self, request: Request) -> AccessGrant | Response:
-        """The request's access grant, or the 401 Xero sends."""
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return unauthorized()
-        grant = self.tokens.access(token.strip())
-        if grant is None:
-            return unauthorized()
-        if grant.expires_at <= self.clock():
-            stamp = grant.expires_at.strftime("%m/%d/%Y %H:%M:%S")
-            return unauthorized(f"TokenExpired: token expired at {stamp}")
-        return grant
-
-
 def tenant_api(handler: Handler) -> Handler:
     """Guard an Accounting API handler as Xero does: Bearer token (401), then a
-    ``xero-tenant-id`` the token was consented for (403), then the tenant's rate
-    limits (429); the limit headers go on every answer that reached the limiter."""
+    ``xero-tenant-id`` the token is connected to (403), then the tenant's concurrent,
+    minute and day limits (429); the limit headers go on every answer that reached
+    the limiter."""
 
     async def guarded(request: Request) -> Response:
         sim: XeroSimulator = request.app.state.xero
-        grant = sim.grant(request)
-        if isinstance(grant, Response):
-            return grant
+        grant = sim.grant(request.headers.get("authorization", ""))
+        if isinstance(grant, str):
+            return unauthorized(grant)
         tenant_id = request.headers.get("xero-tenant-id", "").strip().lower()
         if tenant_id not in grant.tenant_ids:
             return forbidden()
-        verdict = sim.limiter.take(tenant_id)
-        if not verdict.allowed:
-            return too_many_requests(verdict.headers())
-        response = await handler(request)
+        busy = sim.limiter.enter(tenant_id)
+        if busy is not None:
+            return too_many_requests(busy.headers())
+        try:
+            verdict = sim.limiter.take(tenant_id)
+            if not verdict.allowed:
+                return too_many_requests(verdict.headers())
+            response = await handler(request)
+        finally:
+            sim.limiter.leave(tenant_id)
         response.headers.update(verdict.headers())
         return response
 
     return guarded
 
 
-async def connections(request: Request) -> Response:
-    """``GET /connections``: the tenants the token may use (xero-identity's
-    ``Connection`` array)."""
-    sim: XeroSimulator = request.app.state.xero
-    grant = sim.grant(request)
-    if isinstance(grant, Response):
-        return grant
-    t = sim.tenant
-    stamp = t.created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f0")
-    body = [
-        {
-            "id": t.connection_id,
-            "authEventId": t.connection_id,
-            "tenantId": t.tenant_id,
-            "tenantType": "ORGANISATION",
-            "tenantName": t.name,
-            "createdDateUtc": stamp,
-            "updatedDateUtc": stamp,
-        }
-        for tenant_id in grant.tenant_ids
-        if tenant_id == t.tenant_id
+def _api(path: str, handler: Handler, *methods: str) -> Route:
+    return Route(f"{API_PREFIX}{path}", tenant_api(handler), methods=list(methods or ("GET",)))
+
+
+def _on(endpoint: str, handler: Handler) -> Handler:
+    """``handler`` for one endpoint of a family (it reads ``path_params["endpoint"]``)."""
+
+    async def bound(request: Request) -> Response:
+        request.scope.setdefault("path_params", {})["endpoint"] = endpoint
+        return await handler(request)
+
+    return bound
+
+
+def _family_routes() -> list[Route]:
+    w = writes.idempotent
+    routes = []
+    for name in FILES:
+        files = f"/{name}/{{guid}}/Attachments"
+        routes += [
+            _api(files, _on(name, attachments.listing)),
+            _api(f"{files}/{{file:path}}", _on(name, attachments.content)),
+            _api(f"{files}/{{file:path}}", w(_on(name, attachments.upload)), "PUT", "POST"),
+        ]
+    for name in WRITABLE:
+        routes += [
+            _api(f"/{name}", w(_on(name, writes.write)), "PUT", "POST"),
+            _api(f"/{name}/{{guid}}", w(_on(name, writes.write)), "POST"),
+        ]
+    return routes
+
+
+def _routes() -> list[Route]:
+    a, w = accounting, writes.idempotent
+    return [
+        Route("/connections", identity.connections, methods=["GET"]),
+        Route("/Connections", identity.connections, methods=["GET"]),  # the spec's spelling
+        Route("/connections/{id}", identity.disconnect, methods=["DELETE"]),
+        _api("/Accounts", a.accounts),
+        _api("/Accounts/{guid}", a.account),
+        _api("/Contacts", a.contacts),
+        _api("/Contacts/{guid}", a.contact),
+        _api("/Invoices", a.invoices),
+        _api("/Invoices/{guid}", a.invoice),
+        _api("/CreditNotes", a.credit_notes),
+        _api("/CreditNotes/{guid}", a.credit_note),
+        _api("/CreditNotes/{guid}/Allocations", w(writes.allocate), "PUT"),
+        _api("/Payments", a.payments),
+        _api("/Payments/{guid}", a.payment),
+        _api("/BankTransactions", a.bank_transactions),
+        _api("/BankTransactions/{guid}", a.bank_transaction),
+        _api("/ManualJournals", a.manual_journals),
+        _api("/ManualJournals/{guid}", a.manual_journal),
+        _api("/Journals", a.journal_list),
+        _api("/Journals/{guid}", a.journal),
+        _api("/Items", a.items),
+        _api("/Organisation", a.organisation),
+        _api("/TaxRates", a.tax_rates),
+        _api("/TrackingCategories", a.tracking_categories),
+        *_family_routes(),
+        *oauth.ROUTES,
     ]
-    return json_response(body)
+
+
+def parse_size(text: str) -> Size:
+    """A company size from ``invoices=5000,customers=200`` (the sandbox's
+    ``connectionInfo.sandbox`` keys: customers, suppliers, invoices, bills, directCosts,
+    historyDays); raises ``ValueError`` naming what is wrong."""
+    values: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, value = part.partition("=")
+        if not sep or not value.strip().isdigit():
+            raise ValueError(f"{part!r} is not key=number")
+        values[key.strip()] = int(value)
+    return Size.from_connection_info({CONNECTION_INFO_KEY: values})
 
 
 def create_app(
@@ -148,27 +164,15 @@ def create_app(
     size: Size = DEFAULT_SIZE,
     client_id: str = DEFAULT_CLIENT_ID,
     client_secret: str = DEFAULT_CLIENT_SECRET,
+    *,
+    minute_limit: int = MINUTE_LIMIT,
+    day_limit: int = DAY_LIMIT,
+    concurrent_limit: int = CONCURRENT_LIMIT,
 ) -> Starlette:
-    """A Xero simulator for the sandbox company ``seed``; ``clock`` drives the books,
-    token expiry and rate limits."""
-    routes = [
-        Route("/connections", connections, methods=["GET"]),
-        Route("/Connections", connections, methods=["GET"]),  # the identity spec's spelling
-        Route(f"{API_PREFIX}/Accounts", tenant_api(accounting.accounts), methods=["GET"]),
-        Route(f"{API_PREFIX}/Contacts", tenant_api(accounting.contacts), methods=["GET"]),
-        Route(f"{API_PREFIX}/Invoices", tenant_api(accounting.invoices), methods=["GET"]),
-        Route(f"{API_PREFIX}/CreditNotes", tenant_api(accounting.credit_notes), methods=["GET"]),
-        Route(f"{API_PREFIX}/Payments", tenant_api(accounting.payments), methods=["GET"]),
-        Route(f"{API_PREFIX}/Items", tenant_api(accounting.items), methods=["GET"]),
-        Route(f"{API_PREFIX}/Organisation", tenant_api(accounting.organisation), methods=["GET"]),
-        Route(f"{API_PREFIX}/TaxRates", tenant_api(accounting.tax_rates), methods=["GET"]),
-        Route(
-            f"{API_PREFIX}/TrackingCategories",
-            tenant_api(accounting.tracking_categories),
-            methods=["GET"],
-        ),
-        *oauth.ROUTES,
-    ]
-    app = Starlette(routes=routes)
-    app.state.xero = XeroSimulator(seed, clock, size, client_id, client_secret)
+    """A Xero simulator for the sandbox company ``seed`` of ``size``; ``clock`` drives
+    the books, token expiry and rate limits, which default to Xero's (60 a minute,
+    5,000 a day, 5 at once per tenant)."""
+    limiter = RateLimiter(clock, minute_limit, day_limit, concurrent_limit)
+    app = Starlette(routes=_routes())
+    app.state.xero = XeroSimulator(seed, clock, size, client_id, client_secret, limiter)
     return app

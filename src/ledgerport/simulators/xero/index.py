@@ -50,7 +50,10 @@ def build_index(tenant_id: str, company: Company) -> Index:
     index = Index()
     add = index.by_guid.__setitem__
     for account in company.chart:
-        add(xero_id(tenant_id, "account", account.id), Ref(DataType.CHART_OF_ACCOUNTS, account.id, account))
+        add(
+            xero_id(tenant_id, "account", account.id),
+            Ref(DataType.CHART_OF_ACCOUNTS, account.id, account),
+        )
     parties: list[tuple[DataType, Party]] = [
         *((DataType.CUSTOMERS, p) for p in (*company.customers, *company.pushed_customers)),
         *((DataType.SUPPLIERS, p) for p in (*company.suppliers, *company.pushed_suppliers)),
@@ -78,14 +81,14 @@ def build_index(tenant_id: str, company: Company) -> Index:
     ):
         for cost in costs:
             add(xero_id(tenant_id, "bank-transaction", cost.id), Ref(data_type, cost.id, cost))
-    lines = {line.id: line for line in company.bank_transactions}
+    bank_lines = {line.id: line for line in company.bank_transactions}
     for entry in company.journal_entries:
         add(xero_id(tenant_id, "journal", entry.id), Ref(DataType.JOURNALS, entry.id, entry))
         if entry.record is None:
             guid = xero_id(tenant_id, "manual-journal", entry.id)
             add(guid, Ref(DataType.JOURNAL_ENTRIES, entry.id, entry))
-        elif entry.record[1] == BANK_ITEM and entry.record[0] in lines:
-            line = lines[entry.record[0]]
-            guid = xero_id(tenant_id, "bank-transaction", line.id)
-            add(guid, Ref(DataType.BANK_TRANSACTIONS, line.id, entry))
+        elif entry.record[1] == BANK_ITEM and entry.record[0] in bank_lines:
+            bank_line = bank_lines[entry.record[0]]
+            guid = xero_id(tenant_id, "bank-transaction", bank_line.id)
+            add(guid, Ref(DataType.BANK_TRANSACTIONS, bank_line.id, entry))
     return index

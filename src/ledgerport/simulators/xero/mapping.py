@@ -1,5 +1,8 @@
 """Pure functions from the sandbox's Codat-model records to Xero's shapes (the
-``Account``, ``Contact`` and ``Invoice`` schemas of ``xero_accounting.yaml``).
+``Account``, ``Contact``, ``Invoice``, ``CreditNote``, ``Payment``, ``Item``,
+``TaxRate``, ``TrackingCategory`` and ``Organisation`` schemas of
+``xero_accounting.yaml``; bank transactions and journals are in ``banking.py`` and
+``journals.py``).
 
 Ids become deterministic UUIDs (Xero's ids are GUIDs) derived from the tenant and the
 sandbox id, so the same record has the same ``InvoiceID`` on every call. Money stays
@@ -81,23 +84,26 @@ def updated(record: Record) -> str:
     return ms_date(parse_iso(record["sourceModifiedDate"]))
 
 
+def account_type(category: str, *, is_bank: bool) -> str:
+    """Xero's ``AccountType`` for a Codat ``fullyQualifiedCategory``."""
+    if is_bank:
+        return "BANK"
+    top = category.split(".")[0]
+    return _ACCOUNT_TYPES.get(".".join(category.split(".")[:2]), _CLASS_TYPES.get(top, "CURRENT"))
+
+
 def account(tenant_id: str, record: Record) -> Record:
     """A chart-of-accounts record as a Xero ``Account``."""
     category = record.get("fullyQualifiedCategory") or record["type"]
     top = category.split(".")[0]
     is_bank = bool(record.get("isBankAccount"))
-    account_type = (
-        "BANK"
-        if is_bank
-        else _ACCOUNT_TYPES.get(".".join(category.split(".")[:2]), _CLASS_TYPES.get(top, "CURRENT"))
-    )
     status = "ARCHIVED" if record.get("status") == "Archived" else "ACTIVE"
     result: Record = {
         "AccountID": xero_id(tenant_id, "account", record["id"]),
         "Code": record.get("nominalCode") or "",
         "Name": record["name"],
         "Status": "DELETED" if record["metadata"]["isDeleted"] else status,
-        "Type": account_type,
+        "Type": account_type(category, is_bank=is_bank),
         "TaxType": "NONE",
         "Class": _ACCOUNT_CLASSES.get(top, "ASSET"),
         "EnablePaymentsToAccount": False,
@@ -220,7 +226,7 @@ def contact_ref(tenant_id: str, kind: str, sandbox_id: str, name: str) -> Record
     return {"ContactID": xero_id(tenant_id, kind, sandbox_id), "Name": name}
 
 
-def _line(tenant_id: str, line_key: str, line: Record, *, sales: bool) -> Record:
+def line_item(tenant_id: str, line_key: str, line: Record, *, sales: bool) -> Record:
     tax = (line.get("taxRateRef") or {}).get("id", "tax-n")
     account_ref = line.get("accountRef") or {}
     result: Record = {
@@ -263,8 +269,13 @@ def invoice(tenant_id: str, record: Record, *, sales: bool) -> Record:
         status = "DELETED" if status in ("DRAFT", "SUBMITTED") else "VOIDED"
     total = money(record["totalAmount"])
     due = money(record["amountDue"]) if status not in ("VOIDED", "DELETED") else Decimal(0)
+    # Money paid came through a bank account; a credit note applied did not.
     paid = sum(
-        (money(a["allocation"]["totalAmount"]) for a in record.get("paymentAllocations") or []),
+        (
+            money(a["allocation"]["totalAmount"])
+            for a in record.get("paymentAllocations") or []
+            if a["payment"].get("accountRef")
+        ),
         Decimal(0),
     )
     issued, due_date = parse_iso(record["issueDate"]), parse_iso(record["dueDate"])
@@ -281,7 +292,7 @@ def invoice(tenant_id: str, record: Record, *, sales: bool) -> Record:
         "Status": status,
         "LineAmountTypes": "Exclusive",
         "LineItems": [
-            _line(tenant_id, f"{record['id']}:{n}", line, sales=sales)
+            line_item(tenant_id, f"{record['id']}:{n}", line, sales=sales)
             for n, line in enumerate(record.get("lineItems") or [])
         ],
         "SubTotal": money(record["subTotal"]),
@@ -473,7 +484,7 @@ def credit_note(tenant_id: str, record: Record, *, sales: bool) -> Record:
         "Status": status,
         "LineAmountTypes": "Exclusive",
         "LineItems": [
-            _line(tenant_id, f"{record['id']}:{n}", line, sales=sales)
+            line_item(tenant_id, f"{record['id']}:{n}", line, sales=sales)
             for n, line in enumerate(record.get("lineItems") or [])
         ],
         "SubTotal": money(record["subTotal"]),
@@ -492,6 +503,16 @@ def credit_note(tenant_id: str, record: Record, *, sales: bool) -> Record:
         last = max(parse_iso(a["allocation"]["allocatedOnDate"]) for a in allocations)
         result["FullyPaidOnDate"] = ms_date(last)
     return result
+
+
+def tax_type(tax_rate_id: str, *, sales: bool) -> str:
+    """Xero's sales or purchases ``TaxType`` for a sandbox tax rate id."""
+    return _TAX_TYPES.get(tax_rate_id, ("NONE", "NONE"))[0 if sales else 1]
+
+
+def tax_rate_id(xero_tax_type: str) -> str | None:
+    """The sandbox tax rate a Xero ``TaxType`` stands for (None: not one we have)."""
+    return next((k for k, pair in _TAX_TYPES.items() if xero_tax_type.upper() in pair), None)
 
 
 def invoice_number(record: Record) -> str:

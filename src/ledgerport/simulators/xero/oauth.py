@@ -1,6 +1,7 @@
 """Xero's OAuth 2.0 endpoints: ``/identity/connect/authorize`` (a consent page whose
 Approve button redirects back with ``code`` and ``state``) and ``/connect/token``
-(authorization_code with PKCE, refresh_token with rotation). Error bodies are OAuth's
+(authorization_code with PKCE, refresh_token with rotation) and ``/connect/revocation``.
+Error bodies are OAuth's
 ``{"error": ...}`` as Xero's troubleshooting page lists them."""
 
 from __future__ import annotations
@@ -120,8 +121,24 @@ async def token(request: Request) -> Response:
     return json_response(issued.as_json(), headers={"Cache-Control": "no-store"})
 
 
+async def revocation(request: Request) -> Response:
+    """``POST /connect/revocation``: revoke a refresh token (RFC 7009), which in Xero
+    ends the authorization and removes its connections. 200 with an empty body, also
+    for a token already revoked or unknown, as RFC 7009 asks."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    sim = _sim(request)
+    client_id, secret = _client(request, form)
+    if client_id != sim.client_id or secret not in (sim.client_secret, ""):
+        return _error("invalid_client")
+    if not form.get("token"):
+        return _error("invalid_request")
+    sim.tokens.revoke(form["token"])
+    return Response(status_code=200)
+
+
 ROUTES = [
     Route("/identity/connect/authorize", authorize_page, methods=["GET"]),
     Route("/identity/connect/authorize", approve, methods=["POST"]),
     Route("/connect/token", token, methods=["POST"]),
+    Route("/connect/revocation", revocation, methods=["POST"]),
 ]

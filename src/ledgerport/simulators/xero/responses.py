@@ -1,6 +1,7 @@
 """How Xero answers: JSON with exact money, the accounting envelope, and the error
-bodies Xero sends for a bad token (401), a missing or unconsented tenant (403) and a
-rate limit (429)."""
+bodies Xero sends for a bad token (401), a missing or unconsented tenant (403), an
+unknown id (404), a refused write (400 ``ValidationException``) and a rate limit
+(429)."""
 
 from __future__ import annotations
 
@@ -71,3 +72,20 @@ def forbidden() -> Response:
 
 def too_many_requests(headers: dict[str, str]) -> Response:
     return problem(429, "Too Many Requests", "Rate limit exceeded", headers)
+
+
+def not_found() -> Response:
+    """An id that names nothing: Xero's 404 (it has no JSON schema in the spec)."""
+    return problem(404, "NotFound", "The resource you're looking for cannot be found")
+
+
+def validation_exception(elements: list[dict[str, Any]], message: str | None = None) -> Response:
+    """Xero's 400 for a write it refuses (the spec's ``Error``): ErrorNumber 10, the
+    submitted elements echoed with their ``ValidationErrors``."""
+    body = {
+        "ErrorNumber": 10,
+        "Type": "ValidationException",
+        "Message": message or "A validation exception occurred",
+        "Elements": elements,
+    }
+    return json_response(body, 400)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,8 +30,7 @@ from ledgerport.connectors.sandbox.writeback import (
     utc,
     write_events,
 )
-from ledgerport.connectors.sandbox.writer import MemoryLog
-from ledgerport.connectors.writes import RecordChange, WriteKind
+from ledgerport.connectors.writes import LoggedWrite, RecordChange, WriteKind
 from ledgerport.domain.enums import DataType
 from ledgerport.simulators.xero.index import Index, build_index
 from ledgerport.simulators.xero.ratelimit import RateLimiter
@@ -85,6 +84,31 @@ class Overlay:
     replays: dict[str, Replay] = field(default_factory=dict)
 
 
+class WriteLog:
+    """The simulator's writes, in order (the sandbox engine's ``WriteLog``)."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self.clock = clock
+        self._entries: list[LoggedWrite] = []
+
+    def append(self, key: str, entry: Mapping[str, Any]) -> None:
+        self._entries.append(LoggedWrite(key, dict(entry), self.clock()))
+
+    def entries(self) -> Sequence[LoggedWrite]:
+        return tuple(self._entries)
+
+    def truncate(self, length: int) -> None:
+        del self._entries[length:]
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    writes: int
+    touched: dict[str, datetime]
+    twins: dict[str, str]
+    twin_of: dict[tuple[str, bool], str]
+
+
 class XeroSimulator:
     """The simulator's state, reachable from handlers as ``request.app.state.xero``
     and from tests as ``app.state.xero``. Test hooks are plain methods:
@@ -108,10 +132,11 @@ class XeroSimulator:
         )
         self.tokens = TokenStore(clock)
         self.limiter = limiter
-        self.log = MemoryLog()
+        self.log = WriteLog(clock)
         self.overlay = Overlay()
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()
         self._index: tuple[Books, Index] | None = None
+        self._rendered: tuple[Books, dict[str, Any]] | None = None
 
     # -- test hooks -----------------------------------------------------------------
 
@@ -155,6 +180,16 @@ class XeroSimulator:
             self._index = (built, build_index(self.tenant.tenant_id, built.company))
         return self._index[1]
 
+    def render_cache(self, built: Books) -> dict[str, Any]:
+        """Rendered records of ``built`` by GUID and stamp (kept for the last books;
+        :meth:`files_changed` empties it, as files show in ``HasAttachments``)."""
+        if self._rendered is None or self._rendered[0] is not built:
+            self._rendered = (built, {})
+        return self._rendered[1]
+
+    def files_changed(self) -> None:
+        self._rendered = None
+
     def stamp(self, sandbox_id: str, modified: datetime) -> datetime:
         """A record's ``UpdatedDateUTC``: its last change in the books (whole hours),
         or the exact moment a client last wrote it, if that was later."""
@@ -167,7 +202,6 @@ class XeroSimulator:
         kind: WriteKind,
         record: Mapping[str, Any],
         record_id: str | None = None,
-        file: Mapping[str, str] | None = None,
     ) -> tuple[str, list[RecordChange]]:
         """Apply one write (a Codat-model record, as the sandbox engine takes it) at the
         clock's moment; the record's sandbox id and what changed. Raises the engine's
@@ -186,17 +220,33 @@ class XeroSimulator:
                 "moment": moment.isoformat(),
                 "id": record_id or _new_id(data_type, record, logged),
             }
-            if file is not None:
-                entry["file"] = dict(file)
             t = int((moment - start) // _HOUR)
+            posted, banked = len(company.journal_entries), len(company.bank_transactions)
             changes = apply_entry(company, entry, t)
             entry["changes"] = [[c.type.value, c.data_type.value, c.record_id] for c in changes]
             key = f"xero-{len(logged) + 1}"
             self.log.append(key, entry)
             keep(Books(self.seed, self.size, hour, company), (*prior, WriteEvent(t, key, entry)))
-            for change in changes:
-                self.overlay.touched[change.record_id] = moment
+            made = [
+                *(e.id for e in company.journal_entries[posted:]),
+                *(line.id for line in company.bank_transactions[banked:]),
+                *(change.record_id for change in changes),
+            ]
+            for made_id in made:
+                self.overlay.touched[made_id] = moment
             return str(entry["id"]), changes
+
+    def checkpoint(self) -> Checkpoint:
+        """Where the writes stand, to go back to if a batch is refused as a whole."""
+        o = self.overlay
+        return Checkpoint(len(self.log.entries()), dict(o.touched), dict(o.twins), dict(o.twin_of))
+
+    def rollback(self, to: Checkpoint) -> None:
+        """Forget every write made since ``to`` (Xero saves none of a refused batch)."""
+        with self._write_lock:
+            self.log.truncate(to.writes)
+            o = self.overlay
+            o.touched, o.twins, o.twin_of = to.touched, to.twins, to.twin_of
 
 
 def _new_id(data_type: DataType, record: Mapping[str, Any], logged: list[Any]) -> str:
@@ -211,5 +261,9 @@ def _new_id(data_type: DataType, record: Mapping[str, Any], logged: list[Any]) -
     )
     if data_type in _ACCOUNT_TYPES:
         code = record.get("nominalCode")
-        return f"acc-{code.strip()}" if isinstance(code, str) and code.strip() else f"acc-W{created + 1:04d}"
+        return (
+            f"acc-{code.strip()}"
+            if isinstance(code, str) and code.strip()
+            else f"acc-W{created + 1:04d}"
+        )
     return f"{ID_PREFIX[data_type]}-w{created + 1:04d}"
