@@ -73,7 +73,25 @@ def _xero() -> Vendor:
     )
 
 
-VENDORS = {"xero": _xero}
+def _qbo() -> Vendor:
+    from ledgerport.simulators.qbo import create_app
+    from ledgerport.simulators.qbo.app import realm_for
+
+    return Vendor(
+        key="qhyg",
+        name="QuickBooks Online",
+        build=lambda: create_app("walk", size=SIZE, per_minute=100_000, concurrent=50),
+        client_id="walk-client",
+        client_secret="walk-secret",
+        state=lambda app: app.state.qbo,
+        expire=lambda sim: sim.expire_access_tokens(),
+        revoke=lambda sim, _refresh_token: sim.revoke_grant(),
+        paged_path=f"GET /v3/company/{realm_for('walk')}/query",
+        paged_type="invoices",
+    )
+
+
+VENDORS = {"xero": _xero, "qbo": _qbo}
 
 
 class Hooked(oauth.Counting):
@@ -178,15 +196,18 @@ def _push(walk: Walk, company_id: str, connection_id: str, data_type: str, recor
         return op if op["status"] != "Pending" else None
 
     op = flows.until(settled, f"the push of {data_type}", seconds=60)
-    assert op["status"] == "Success", op
+    assert op["status"] == "Success", (op.get("errorMessage"), op.get("validation"))
     return op["data"]
 
 
-def _choice(options: dict[str, Any], path: str, pick: Callable[[dict[str, Any]], bool]) -> str:
+def _choice(
+    options: dict[str, Any], path: str, pick: Callable[[dict[str, Any]], bool]
+) -> str | None:
+    """An allowed value the create model lists, or None if it lists none."""
     node = options
     for part in path.split("."):
         node = node["properties"][part]
-    return str(next(o["value"] for o in node["options"] if pick(o)))
+    return next((str(o["value"]) for o in node.get("options") or [] if pick(o)), None)
 
 
 def test_the_walk(walk: Walk) -> None:
@@ -230,7 +251,16 @@ def test_the_walk(walk: Walk) -> None:
         f"/companies/{company.id}/connections/{connection.id}/options/bills"
     ).json()
     supplier = next(s for s in _data(walk, company.id, "suppliers") if s["status"] == "Active")
-    expense = _choice(options, "lineItems.accountRef.id", lambda o: True)
+    expense = _choice(options, "lineItems.accountRef.id", lambda o: True) or next(
+        a["id"]
+        for a in _data(walk, company.id, "accounts")
+        if a["type"] == "Expense" and a["status"] == "Active"
+    )
+    zero_rated = next(
+        t["id"]
+        for t in _data(walk, company.id, "taxRates")
+        if t.get("status") != "Archived" and not float(t.get("effectiveTaxRate") or 0)
+    )
     today = datetime.now(UTC).date()
     bill = _push(
         walk,
@@ -250,6 +280,7 @@ def test_the_walk(walk: Walk) -> None:
                     "unitAmount": 100.0,
                     "quantity": 2,
                     "accountRef": {"id": expense},
+                    "taxRateRef": {"id": zero_rated},
                     "taxAmount": 0,
                     "subTotal": 200.0,
                     "totalAmount": 200.0,
@@ -263,7 +294,9 @@ def test_the_walk(walk: Walk) -> None:
     pay_options = walk.api.get(
         f"/companies/{company.id}/connections/{connection.id}/options/billPayments"
     ).json()
-    bank = _choice(pay_options, "accountRef.id", lambda o: True)
+    bank = _choice(pay_options, "accountRef.id", lambda o: True) or next(
+        a["id"] for a in _data(walk, company.id, "bankAccounts")
+    )
     payment = _push(
         walk,
         company.id,

@@ -72,7 +72,7 @@ class FakePlatform:
 
 
 def to_standard(raw: Mapping[str, Any]) -> dict[str, Any]:
-    if raw.get("Deleted"):  # a deletion reported by id alone, as QuickBooks' CDC does
+    if raw.get("Gone"):  # a deletion reported by id alone, as QuickBooks' CDC does
         return {
             "id": raw["ID"],
             "metadata": {"isDeleted": True},
@@ -425,8 +425,8 @@ def test_a_deletion_reported_by_id_flags_the_record_and_keeps_its_fields(
     fake = world["fake"]
     pull(world)
     now = utcnow()
-    fake.invoices["i2"] = {"ID": "i2", "Deleted": True, "Updated": now}
-    fake.invoices["i9"] = {"ID": "i9", "Deleted": True, "Updated": now}  # never held
+    fake.invoices["i2"] = {"ID": "i2", "Gone": True, "Updated": now}
+    fake.invoices["i9"] = {"ID": "i9", "Gone": True, "Updated": now}  # never held
 
     result = pull(world)
 
