@@ -119,8 +119,25 @@ def _connector(fake: FakePlatform, paginator: Any = None, *, incremental: bool =
                 incremental=incremental,
             ),
         ),
-        reader=lambda _ctx: fake,
+        reader=lambda ctx: Throttled(fake, ctx),
     )
+
+
+@dataclass
+class Throttled:
+    """The fake's pages, each request inside the context's throttle (as a real reader's
+    PlatformClient sends them)."""
+
+    fake: FakePlatform
+    context: Any
+
+    def fetch(
+        self, stream: ReadStream, params: Mapping[str, str], since: datetime | None
+    ) -> FetchedPage:
+        if self.context.throttle is None:
+            return self.fake.fetch(stream, params, since)
+        with self.context.throttle():
+            return self.fake.fetch(stream, params, since)
 
 
 @pytest.fixture

@@ -67,3 +67,21 @@ def test_invalid_limits_are_refused() -> None:
         Limit(0, 60)
     with pytest.raises(ValueError, match="positive period"):
         Limit(10, 0)
+
+
+def test_a_call_counts_from_when_it_finished() -> None:
+    """The platform counts a call when it arrives, which can be as late as our answer:
+    the window runs from the end of the call, so a slow first call delays the next
+    window's worth instead of letting one call too many into the platform's minute."""
+    now = [0.0]
+    budget = CallBudget([Limit(2, 60)], clock=lambda: now[0])
+    wait, first = budget.reserve_call()
+    assert wait == 0
+    assert first is not None
+    assert budget.reserve() == 0  # the second call, at once
+    now[0] = 5.0
+    budget.finish(first)  # the first call's answer came 5 s later
+    now[0] = 60.0
+    assert budget.reserve() == pytest.approx(5)  # not free until 60 s after it ended
+    now[0] = 65.0
+    assert budget.reserve() == 0

@@ -11,6 +11,7 @@ is handed back to the connector. It never refreshes tokens itself: the engine do
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -44,8 +45,10 @@ class PlatformClient:
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         platform: str = "The platform",
+        throttle: Callable[[], AbstractContextManager[None]] | None = None,
     ) -> None:
         self._access_token = access_token
+        self._throttle = throttle
         self._platform = platform
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
@@ -71,9 +74,10 @@ class PlatformClient:
             sent_headers["Authorization"] = f"Bearer {self._access_token()}"
         safe = method.upper() in _SAFE_METHODS
         try:
-            response = self._client.request(
-                method, path, params=params, headers=sent_headers, json=json, content=content
-            )
+            with self._throttle() if self._throttle is not None else nullcontext():
+                response = self._client.request(
+                    method, path, params=params, headers=sent_headers, json=json, content=content
+                )
         except httpx.ConnectError as error:  # nothing reached the platform
             raise TransientError(f"{self._platform} could not be reached: {error}") from error
         except httpx.TransportError as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
@@ -195,6 +196,12 @@ class ReaderContext:
     # request: the engine refreshes the grant behind it, before expiry and after a 401
     # (``AccessTokenRejectedError``), and readers never refresh by themselves.
     access_token: Callable[[], str] | None = None
+    # Wrap every single request to the platform in ``with context.throttle():`` (the
+    # shared PlatformClient does): the engine waits there for the connection's call
+    # budget and a concurrency slot, and counts the request until it has finished. A
+    # reader making three requests for one page costs three calls, as the platform
+    # counts them. None: the platform has no limits.
+    throttle: Callable[[], AbstractContextManager[None]] | None = None
 
 
 WriterContext = ReaderContext

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import IO, Any, TypeVar
@@ -57,7 +57,7 @@ from ledgerport.storage.types import utcnow
 from ledgerport.sync import recovery
 from ledgerport.sync.grants import GrantKeeper
 from ledgerport.sync.paging import PageGuard, PagingLoopError
-from ledgerport.sync.ratelimit import CallBudget
+from ledgerport.sync.ratelimit import Call, CallBudget
 from ledgerport.sync.retry import RetryPolicy
 from ledgerport.sync.validation import validate
 from ledgerport.sync.writelog import StoredWriteLog
@@ -86,6 +86,9 @@ class Audit:
     since: str | None = None
     next_since: str | None = None
     calls: int = 0
+    # Requests the platform received (a reader may make several for one call: a page
+    # and a lookup, a file's listing and its download); what its limits count.
+    requests: int = 0
     retries: int = 0
     pages: int = 0
     fetched: int = 0
@@ -222,7 +225,7 @@ class Engine:
         spool: _Spool | None = None
         try:
             auth = self._auth(connector, connection)
-            reader = connector.reader(self._context(connector, connection, auth))
+            reader = connector.reader(self._context(connector, connection, auth, audit))
             try:
                 now = utcnow()
                 with self.services.sessions() as session:
@@ -312,18 +315,48 @@ class Engine:
         except AuthorizationLostError as lost:
             raise PullFailedError(PullStatus.AUTH_ERROR, str(lost)) from lost
 
-    def _context(
-        self, connector: Connector, connection: ConnectionRow, auth: _Auth | None
-    ) -> ReaderContext:
-        if connector.rate_limits:  # one budget per connection, shared by its pulls
-            self.budgets.setdefault(
-                connection.id, CallBudget(connector.rate_limits, clock=self.clock)
-            )
+    @contextmanager
+    def _throttled(self, connection_id: uuid.UUID, audit: Audit) -> Iterator[None]:
+        """One request to the platform: the connection's budget first (waiting as long
+        as it says), a concurrency slot, and the request counted until it ends."""
+        budget = self.budgets.get(connection_id)
+        counted: Call | None = None
+        if budget is not None:
+            wait, counted = budget.reserve_call()
+            while wait > 0:
+                audit.waits_seconds += wait
+                self.sleep(wait)
+                wait, counted = budget.reserve_call()
+        audit.requests += 1
+        with self._slot(connection_id), _finished(budget, counted):
+            yield
+
+    def throttle_for(
+        self, connector: Connector, connection_id: uuid.UUID, audit: Audit | None = None
+    ) -> Callable[[], AbstractContextManager[None]]:
+        """The connection's throttle (see ``ReaderContext.throttle``): one budget and
+        one set of concurrency slots per connection, shared by every pull and push this
+        process makes to it."""
+        if connector.rate_limits:
+            with self._slots_lock:
+                self.budgets.setdefault(
+                    connection_id, CallBudget(connector.rate_limits, clock=self.clock)
+                )
         if connector.max_concurrent:
             with self._slots_lock:
                 self._slots.setdefault(
-                    connection.id, threading.BoundedSemaphore(connector.max_concurrent)
+                    connection_id, threading.BoundedSemaphore(connector.max_concurrent)
                 )
+        return functools.partial(self._throttled, connection_id, audit or Audit())
+
+    def _context(
+        self,
+        connector: Connector,
+        connection: ConnectionRow,
+        auth: _Auth | None,
+        audit: Audit,
+    ) -> ReaderContext:
+        throttle = self.throttle_for(connector, connection.id, audit)
         return ReaderContext(
             company_id=str(connection.company_id),
             connection_id=str(connection.id),
@@ -331,6 +364,7 @@ class Engine:
             log=StoredWriteLog(self.services.sessions, connection.id),
             base_url=auth.keeper.api_base_url if auth else "",
             access_token=auth.keeper.access_token if auth else None,
+            throttle=throttle,
         )
 
     def _refresh(self, auth: _Auth, stale: str | None) -> None:
@@ -663,16 +697,9 @@ class Engine:
         while True:
             if auth is not None and auth.keeper.expiring():
                 self._refresh(auth, None)
-            if budget is not None:
-                wait = budget.reserve()
-                while wait > 0:
-                    audit.waits_seconds += wait
-                    self.sleep(wait)
-                    wait = budget.reserve()
             audit.calls += 1
             try:
-                with self._slot(connection_id):
-                    return _timed(call, audit)
+                return _timed(call, audit)
             except AccessTokenRejectedError as rejected:
                 if auth is None or refreshed:
                     # A token fresh from the platform refused too: the grant is gone.
@@ -716,6 +743,16 @@ _MARKER_KEYS = frozenset({"id", "metadata", "sourceModifiedDate", "modifiedDate"
 def _deletion_marker(document: dict[str, Any]) -> bool:
     """A document that only says "deleted": its id and a deleted flag, nothing else."""
     return records.is_deleted(document) and document.keys() <= _MARKER_KEYS
+
+
+@contextmanager
+def _finished(budget: CallBudget | None, counted: Call | None) -> Iterator[None]:
+    """Tell the budget when the call ended, answer or not (see ``sync/ratelimit``)."""
+    try:
+        yield
+    finally:
+        if budget is not None and counted is not None:
+            budget.finish(counted)
 
 
 def _timed(call: Callable[[], _T], audit: Audit) -> _T:

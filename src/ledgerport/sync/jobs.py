@@ -78,7 +78,9 @@ def register_tasks(huey: Huey, services: Services) -> Tasks:
         return engine.run(uuid.UUID(pull_id)).value
 
     pull_task = huey.task(name="run_pull")(run_pull)
-    pusher = PushRunner(services, queue_pull=lambda pull_id: pull_task(pull_id))
+    pusher = PushRunner(
+        services, queue_pull=lambda pull_id: pull_task(pull_id), throttle=engine.throttle_for
+    )
 
     def run_push(push_id: str) -> str:
         """One attempt at a push operation; schedules the next one when the platform

@@ -22,6 +22,7 @@ import logging
 import random
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -124,8 +125,14 @@ def _writable(
 _T = TypeVar("_T")
 
 
+Throttle = Callable[[], AbstractContextManager[None]]
+
+
 def _context(
-    services: Services, connection: ConnectionRow, keeper: GrantKeeper | None = None
+    services: Services,
+    connection: ConnectionRow,
+    keeper: GrantKeeper | None = None,
+    throttle: Throttle | None = None,
 ) -> WriterContext:
     return WriterContext(
         company_id=str(connection.company_id),
@@ -134,6 +141,7 @@ def _context(
         log=StoredWriteLog(services.sessions, connection.id),
         base_url=keeper.api_base_url if keeper else "",
         access_token=keeper.access_token if keeper else None,
+        throttle=throttle,
     )
 
 
@@ -317,11 +325,15 @@ class PushRunner:
         queue_pull: Enqueue | None = None,
         clock: Clock = utcnow,
         rng: random.Random | None = None,
+        throttle: Callable[[Connector, uuid.UUID], Throttle] | None = None,
     ) -> None:
         self.services = services
         self.queue_pull = queue_pull
         self.clock = clock
         self.rng = rng or random.Random()
+        # The worker's pull engine's throttles: writes spend the same call budget as
+        # reads of the same connection (the platform counts them together).
+        self.throttle = throttle
 
     def run(self, push_id: uuid.UUID, *, background: bool = True) -> Outcome:
         """One attempt at a pending operation. ``background``: a platform that cannot be
@@ -445,7 +457,8 @@ class PushRunner:
         """Look the write up if the last attempt may have made it, else send it (not
         past the deadline: then None); a lost answer is settled by looking it up."""
         assert connector.writer is not None
-        writer = connector.writer(_context(self.services, connection, keeper))
+        throttle = self.throttle(connector, connection.id) if self.throttle else None
+        writer = connector.writer(_context(self.services, connection, keeper, throttle))
         if was_in_doubt:
             attempt["lookedUp"] = True
             found = _authorized(keeper, lambda: writer.find(request))

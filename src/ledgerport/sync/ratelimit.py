@@ -9,6 +9,11 @@ Each limit is a sliding window of the last ``calls`` timestamps, not a token buc
 bucket that starts full allows nearly twice the limit in the first period (a full burst,
 then the refill), which is exactly what trips a platform's "60 per rolling minute".
 
+A call counts from the moment it is reserved until a window's length after it has
+*finished*: the platform counts it when it arrives, some time between the two, and only
+counting from the end guarantees its window and ours never disagree (measured: counting
+from the start let a 61st call into Xero's minute when the first one was slow to arrive).
+
 The clock is injected, so tests time-travel instead of sleeping.
 """
 
@@ -25,22 +30,32 @@ Limit = RateLimit
 """A connector's declared limit (``connectors.spec.RateLimit``), under its old name."""
 
 
+class Call:
+    """One counted call: when it started, then (once :meth:`CallBudget.finish` is told)
+    when it finished."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+
 class SlidingWindow:
     def __init__(self, limit: Limit) -> None:
         self.limit = limit
-        self.calls: deque[float] = deque()
+        self.calls: deque[Call] = deque()
 
     def wait_time(self, now: float) -> float:
         """Seconds until one more call fits in the window (0 if it fits now)."""
         horizon = now - self.limit.per_seconds
-        while self.calls and self.calls[0] <= horizon:
+        while self.calls and self.calls[0].at <= horizon:
             self.calls.popleft()
         if len(self.calls) < self.limit.calls:
             return 0.0
-        return self.calls[0] - horizon
+        return self.calls[0].at - horizon
 
-    def record(self, now: float) -> None:
-        self.calls.append(now)
+    def record(self, call: Call) -> None:
+        self.calls.append(call)
 
 
 class CallBudget:
@@ -57,14 +72,24 @@ class CallBudget:
         self._paused_until = clock()
 
     def reserve(self) -> float:
+        return self.reserve_call()[0]
+
+    def reserve_call(self) -> tuple[float, Call | None]:
+        """Like :meth:`reserve`, and the counted call, to :meth:`finish` when it ends."""
         with self._lock:
             now = self._clock()
             wait = max([self._paused_until - now, *(w.wait_time(now) for w in self._windows)])
             if wait > 0:
-                return wait
+                return wait, None
+            call = Call(now)
             for window in self._windows:
-                window.record(now)
-            return 0.0
+                window.record(call)
+            return 0.0, call
+
+    def finish(self, call: Call) -> None:
+        """The call has its answer (or failed): it counts from now on."""
+        with self._lock:
+            call.at = max(call.at, self._clock())
 
     def pause(self, seconds: float) -> None:
         """The platform said to stop for ``seconds`` (a 429's Retry-After): nobody using

@@ -36,6 +36,9 @@ class CompanyApi:
         self.base_url = context.base_url or DEFAULT_BASE_URL
         self.access_token = context.access_token
         self.transport = transport
+        # Every request through the engine's budget: Intuit counts requests, not pages
+        # (file downloads from its temporary URLs included, to stay on the safe side).
+        self.throttle = context.throttle
         self.last_headers: Mapping[str, str] = {}
 
     def _request(
@@ -48,6 +51,7 @@ class CompanyApi:
             self.access_token if api else None,
             transport=self.transport,
             platform=PLATFORM,
+            throttle=self.throttle,
         )
         try:
             response = client.request(method, path, **options)

@@ -40,6 +40,8 @@ class XeroApi:
         self.access_token = context.access_token
         self.tenant = tenant_id(context)
         self.transport = transport
+        # Every request through the engine's budget: Xero counts requests, not pages.
+        self.throttle = context.throttle
 
     def request(
         self,
@@ -60,6 +62,7 @@ class XeroApi:
             headers={TENANT_HEADER: self.tenant},
             transport=self.transport,
             platform="Xero",
+            throttle=self.throttle,
         )
         try:
             return client.request(

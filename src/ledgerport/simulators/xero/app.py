@@ -168,6 +168,7 @@ def create_app(
     minute_limit: int = MINUTE_LIMIT,
     day_limit: int = DAY_LIMIT,
     concurrent_limit: int = CONCURRENT_LIMIT,
+    files_share: float = 1.0,
 ) -> Starlette:
     """A Xero simulator for the sandbox company ``seed`` of ``size``; ``clock`` drives
     the books, token expiry and rate limits, which default to Xero's (60 a minute,
@@ -175,4 +176,5 @@ def create_app(
     limiter = RateLimiter(clock, minute_limit, day_limit, concurrent_limit)
     app = Starlette(routes=_routes())
     app.state.xero = XeroSimulator(seed, clock, size, client_id, client_secret, limiter)
+    app.state.xero.files_share = files_share
     return app

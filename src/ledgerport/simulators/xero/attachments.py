@@ -40,7 +40,7 @@ def _files(view: View, guid: str) -> list[StoredFile]:
     """A record's files: its generated PDF (invoices and bills), then uploads."""
     found: list[StoredFile] = []
     ref = view.sim.index(view.built).find(guid, DataType.INVOICES, DataType.BILLS)
-    if ref is not None:
+    if ref is not None and view.sim.carries_pdf(ref.sandbox_id):
         pdf = view.built.attachment(ref.data_type, ref.sandbox_id)
         if pdf is not None:
             attachment_id = mapping.xero_id(view.tenant_id, "attachment", pdf.id)

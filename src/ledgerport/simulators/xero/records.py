@@ -149,8 +149,10 @@ class View:
                 rendered["metadata"] = DELETED
             if data_type in (DataType.INVOICES, DataType.BILLS):
                 record = mapping.invoice(self.tenant_id, rendered, sales=sales)
-                # Every live invoice and bill has its PDF; a deleted one has lost it.
-                record["HasAttachments"] = not doc.deleted or self.has_files(guid)
+                # A live invoice or bill has its PDF (all of them, or the simulator's
+                # share); a deleted one has lost it.
+                generated = not doc.deleted and self.sim.carries_pdf(doc.id)
+                record["HasAttachments"] = generated or self.has_files(guid)
             else:
                 record = mapping.credit_note(self.tenant_id, rendered, sales=sales)
                 record["HasAttachments"] = self.has_files(guid)

@@ -11,6 +11,7 @@ written record's ``UpdatedDateUTC`` is the moment it was written and an
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import uuid
@@ -137,6 +138,17 @@ class XeroSimulator:
         self._write_lock = threading.RLock()
         self._index: tuple[Books, Index] | None = None
         self._rendered: tuple[Books, dict[str, Any]] | None = None
+        # The share of invoices and bills whose generated PDF is attached (1: all).
+        self.files_share = 1.0
+
+    def carries_pdf(self, document_id: str) -> bool:
+        """Whether a generated invoice or bill has its PDF attached: a fixed draw per
+        document, so a share below 1 models a business that attaches files to some
+        documents only (every file costs a client two calls at 60 a minute)."""
+        if self.files_share >= 1:
+            return True
+        digest = hashlib.sha256(f"{self.seed}:files:{document_id}".encode()).digest()
+        return int.from_bytes(digest[:4], "big") < self.files_share * 2**32
 
     # -- test hooks -----------------------------------------------------------------
 
