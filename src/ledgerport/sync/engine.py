@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -151,6 +151,10 @@ class _Spool:
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self.pages = 0
+        # The files of the records the write will create or change, fetched beforehand
+        # too (by record id): asking for them mid-transaction would hold the lock while
+        # the budget makes us wait.
+        self.files: dict[str, Sequence[SourceAttachment]] = {}
 
     def add(self, params: dict[str, str], page: FetchedPage) -> None:
         line = orjson.dumps(
@@ -413,10 +417,50 @@ class Engine:
         try:
             for params, page in self._live_pages(reader, stream, since, connection, audit, auth):
                 spool.add(params, page)
+                if stream.attachments and isinstance(reader, AttachmentReader):
+                    self._prefetch_files(reader, stream, connection, page, audit, auth, spool)
         except BaseException:
             spool.close()
             raise
         return spool
+
+    def _prefetch_files(
+        self,
+        reader: AttachmentReader,
+        stream: ReadStream,
+        connection: ConnectionRow,
+        page: FetchedPage,
+        audit: Audit,
+        auth: _Auth | None,
+        spool: _Spool,
+    ) -> None:
+        """The files of this page's records that the write will create or change (their
+        content differs from what we hold), as ``_store_attachments`` would ask."""
+        documents = [stream.to_standard(raw) for raw in page.records]
+        with self.services.sessions() as session:
+            held = records.stored_hashes(
+                session,
+                connection.id,
+                stream.data_type.value,
+                [str(doc["id"]) for doc in documents],
+            )
+        for doc, raw in zip(documents, page.records, strict=True):
+            record_id = str(doc["id"])
+            if records.is_deleted(doc) or held.get(record_id) == records.content_hash(doc):
+                continue
+            if stream.has_attachments is not None and not stream.has_attachments(raw):
+                spool.files[record_id] = []
+                continue
+            before = audit.calls
+            try:
+                spool.files[record_id] = self._call(
+                    functools.partial(reader.attachments, stream, record_id),
+                    connection.id,
+                    audit,
+                    auth,
+                )
+            finally:
+                audit.attachment_calls += audit.calls - before
 
     def _live_pages(
         self,
@@ -541,6 +585,7 @@ class Engine:
                     buffer,
                     auth,
                     with_files,
+                    spool.files if spool is not None else None,
                 )
         buffer.flush()
         audit.content_digest = content.hexdigest()
@@ -619,6 +664,7 @@ class Engine:
         buffer: bulk.BufferedInserts,
         auth: _Auth | None = None,
         with_files: set[str] | None = None,
+        fetched: dict[str, Sequence[SourceAttachment]] | None = None,
     ) -> None:
         """Replace the files of the records this page wrote with what the platform lists
         now. Unchanged records are not asked about (their files are assumed unchanged
@@ -631,6 +677,9 @@ class Engine:
                 continue
             if with_files is not None and record_id not in with_files:
                 found[record_id] = []  # the platform says it has none: no call
+                continue
+            if fetched is not None and record_id in fetched:  # before the transaction
+                found[record_id] = [stored_file(source) for source in fetched[record_id]]
                 continue
             before = audit.calls
             try:

@@ -58,6 +58,26 @@ def to_milliseconds(now: datetime) -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+def stored_hashes(
+    session: Session, connection_id: uuid.UUID, data_type: str, record_ids: Sequence[str]
+) -> dict[str, str]:
+    """The content hash of each of these records we hold (read only): what a pull
+    compares with ``content_hash`` to know, before writing, which records will change."""
+    found: dict[str, str] = {}
+    for start in range(0, len(record_ids), 500):
+        chunk = list(record_ids[start : start + 500])
+        found.update(
+            session.execute(
+                select(_rec.record_id, _rec.content_hash).where(
+                    _rec.connection_id == connection_id,
+                    _rec.data_type == data_type,
+                    _rec.record_id.in_(chunk),
+                )
+            ).all()
+        )
+    return found
+
+
 @dataclass
 class BatchResult:
     created: int = 0
