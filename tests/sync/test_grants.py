@@ -175,3 +175,51 @@ def test_unlinking_forgets_the_grant(oauth_services: Services, xero: tuple[str, 
     assert answer.status_code == 200, answer.text
     with oauth_services.sessions() as session:
         assert grants.load(session, oauth_services.vault, connection_id) is None
+
+
+def test_a_grant_about_to_run_out_is_warned_about_once(services: Services) -> None:
+    from datetime import timedelta
+
+    from ledgerport.storage.db import transaction
+    from ledgerport.storage.types import utcnow
+    from ledgerport.sync import scheduler
+
+    company = oauth.linked(services, "gbol", access_token="a", refresh_token="r")
+    connection_id = company.connections[0].id
+    now = utcnow()
+    with transaction(services.sessions) as session:
+        # Unused for 57 of its 60 days: three days left.
+        row = session.get(GrantRow, connection_id)
+        assert row is not None
+        row.refresh_expires_at = now + timedelta(days=3)
+    with transaction(services.sessions) as session:
+        assert scheduler.warn_expiring(session, services, now) == [connection_id]
+    with transaction(services.sessions) as session:
+        assert scheduler.warn_expiring(session, services, now) == []  # once
+    with services.sessions() as session:
+        connection = session.get(ConnectionRow, connection_id)
+        assert connection is not None
+        assert connection.status == ConnectionStatus.LINKED.value
+        warning = connection.errors[-1]
+        assert warning["statusText"] == "AuthorizationExpiring"
+        assert "Xero authorization expires" in warning["errorMessage"]
+        sent = [e.type for e in events.for_company(session, company.id)]
+    assert sent == ["connection.authorizationExpiring"]
+    # A refresh gives the grant its life back, and a later warning can come again.
+    with transaction(services.sessions) as session:
+        grants.save(
+            session,
+            services.vault,
+            connection_id,
+            access_token="a2",
+            refresh_token="r2",
+            expires_at=now + timedelta(minutes=30),
+            refresh_expires_at=now + timedelta(days=60),
+            scope=None,
+            now=now,
+            refreshed=True,
+        )
+    with services.sessions() as session:
+        stored = grants.load(session, services.vault, connection_id)
+    assert stored is not None
+    assert stored.expiry_warned is None
