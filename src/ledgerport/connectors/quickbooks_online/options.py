@@ -10,8 +10,7 @@ in the URL: its model is an empty object.
 
 from __future__ import annotations
 
-from ledgerport.connectors.quickbooks_online.mapping.push_lists import QBO_ACCOUNT_TYPES
-from ledgerport.connectors.sandbox.option_nodes import (
+from ledgerport.connectors.push_options import (
     array,
     choices,
     date,
@@ -21,6 +20,7 @@ from ledgerport.connectors.sandbox.option_nodes import (
     ref,
     text,
 )
+from ledgerport.connectors.quickbooks_online.mapping.push_lists import QBO_ACCOUNT_TYPES
 from ledgerport.connectors.writes import WriteKind
 from ledgerport.domain.enums import DataType
 from ledgerport.domain.push import PushOption

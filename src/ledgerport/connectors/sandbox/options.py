@@ -16,9 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ledgerport.connectors.sandbox import catalog as c
-from ledgerport.connectors.sandbox.books import Books
-from ledgerport.connectors.sandbox.option_nodes import (
+from ledgerport.connectors.push_options import (
     Notes,
     array,
     choice,
@@ -31,6 +29,8 @@ from ledgerport.connectors.sandbox.option_nodes import (
     ref,
     text,
 )
+from ledgerport.connectors.sandbox import catalog as c
+from ledgerport.connectors.sandbox.books import Books
 from ledgerport.connectors.sandbox.writeback import JOURNAL_NAME
 from ledgerport.connectors.writes import WriteKind
 from ledgerport.domain.enums import DataType

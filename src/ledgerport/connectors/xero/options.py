@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ledgerport.connectors.sandbox.option_nodes import (
+from ledgerport.connectors.push_options import (
     array,
     choice,
     date,

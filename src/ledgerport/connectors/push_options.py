@@ -1,8 +1,8 @@
 """Builders for create-model nodes (``PushOption``), so a model reads as a list of
 fields: ``text("Reference", "The supplier's invoice number.", max_length=255)``.
 
-Nothing here is about the sandbox; a connector describing its platform's create models
-can use them as they are. Every node gets a description, as Codat's schema requires of
+Shared by every connector that describes its platform's create models (the sandbox,
+Xero, QuickBooks Online). Every node gets a description, as Codat's schema requires of
 a property.
 """
 
