@@ -7,6 +7,7 @@ meanwhile, a code the platform refuses, and a callback in another browser."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -217,3 +218,23 @@ def test_a_platform_without_a_client_is_not_offered(services: Services) -> None:
         )
     assert page.status_code == 200
     assert "no client id and secret" in page.text
+
+
+def test_the_company_page_offers_a_configured_platform_and_links_it(world: World) -> None:
+    """From the company's Link page (``company.redirect``): pick Xero, continue to its
+    consent page, approve, and the new connection is Linked."""
+    company = world.api.post("/companies", json={"name": "Pick a platform"}).json()
+    with httpx.Client(timeout=20) as browser:
+        page = browser.get(company["redirect"])
+        assert page.status_code == 200
+        forms = re.findall(r'<form method="post".*?</form>', page.text, flags=re.S)
+        xero = next(f for f in forms if 'value="gbol"' in f)
+        fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', xero))
+        action = re.search(r'action="([^"]+)"', xero)
+        assert action is not None
+        chosen = browser.post(world.server + action[1], data=fields)
+        assert chosen.status_code == 303
+        link_url = world.server + chosen.headers["location"]
+        assert oauth.authorize(browser, link_url).status_code == 200
+    listed = world.api.get(f"/companies/{company['id']}/connections").json()["results"]
+    assert [(c["platformName"], c["status"]) for c in listed] == [("Xero", "Linked")]
