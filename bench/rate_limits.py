@@ -143,8 +143,9 @@ def report(label: str, log: list[tuple[float, str, int]], limits: Any) -> int:
     return requests
 
 
-def change_invoices(base_url: str, sim: Any, share: float) -> int:
-    """Edit ``share`` of the sales invoices through Xero's API (their reference)."""
+def change_invoices(base_url: str, sim: Any, share: float, invoices: int) -> int:
+    """Edit ``share`` of the company's ``invoices`` through Xero's API (the reference of
+    approved, unpaid ones: Xero lets those be edited)."""
     issued = sim.tokens.issue((sim.tenant.tenant_id,))
     headers = {
         "Authorization": f"Bearer {issued.access_token}",
@@ -165,7 +166,7 @@ def change_invoices(base_url: str, sim: Any, share: float) -> int:
                 break
             page += 1
             time.sleep(1.0)  # inside the minute limit
-        wanted = max(1, round(len(ids) * share))
+        wanted = min(len(ids), max(1, round(invoices * share)))
         for invoice_id in ids[:: max(1, len(ids) // wanted)][:wanted]:
             answer = xero.post(
                 f"/Invoices/{invoice_id}",
@@ -242,7 +243,7 @@ def main() -> None:
         full_requests = report("full", full, limits)
 
         time.sleep(61)  # the edits below must not eat the pull's minute budget
-        changed = change_invoices(base_url, sim, args.change)
+        changed = change_invoices(base_url, sim, args.change, args.invoices)
         time.sleep(61)
         mark = len(recorder.log)
         failed = pull_all(services, engine, connection, args.workers)
