@@ -34,7 +34,17 @@ $(ACCOUNTING_STAMP):
 	$(ACCOUNTING_VENV)/bin/python -m pip install -qq codat-accounting==0.36.0
 	@touch $@
 
-test: $(DEV_STAMP) $(ACCOUNTING_STAMP) ## Install dev dependencies and run the whole test suite
+# The browser tests drive Debian's chromium through Playwright (no browser download).
+# Installed when missing and apt is usable; otherwise those tests are skipped, and said so.
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+	    || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+	    || echo "could not install chromium: the browser tests will be skipped"; \
+	else echo "chromium is not installed (needs root and apt-get): the browser tests will be skipped"; fi
+
+test: $(DEV_STAMP) $(ACCOUNTING_STAMP) | $(CHROMIUM) ## Install dev dependencies and run the whole test suite
 	$(BIN)/python -m pytest -n auto
 
 lint: $(DEV_STAMP) ## ruff, mypy and import-linter (also run inside `make test`)

@@ -24,6 +24,9 @@ PG_NAME = f"PostgreSQL server at {PG_HOST}:{PG_PORT}"
 REDIS_URL = os.environ.get("LEDGERPORT_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 REDIS_NAME = f"Redis server at {REDIS_URL.rsplit('/', 1)[0].removeprefix('redis://')}"
 
+CHROMIUM_PATH = os.environ.get("LEDGERPORT_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_NAME = f"Chromium browser at {CHROMIUM_PATH}"
+
 # Tests skipped per unreachable server, counted from the test reports (conftest.py), so
 # the count is right under pytest-xdist too: workers' reports reach the controller.
 skipped: Counter[str] = Counter()
@@ -37,7 +40,15 @@ def skip_unreachable(server: str) -> NoReturn:
 
 def unreachable_server(reason: str) -> str | None:
     """The server a skip's reason names as unreachable, if it is one of ours."""
-    return next((s for s in (PG_NAME, REDIS_NAME) if f"{s}{UNREACHABLE}" in reason), None)
+    return next(
+        (s for s in (PG_NAME, REDIS_NAME, CHROMIUM_NAME) if f"{s}{UNREACHABLE}" in reason),
+        None,
+    )
+
+
+def chromium_available() -> bool:
+    """Debian's chromium, which `make test` installs (Playwright downloads nothing)."""
+    return os.access(CHROMIUM_PATH, os.X_OK)
 
 
 def require_servers() -> bool:
