@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from ledgerport import __version__
 from ledgerport.api import errors
@@ -26,12 +26,18 @@ from ledgerport.api.routes import (
     payables,
     pulls,
     push,
+    reports,
 )
 from ledgerport.api.routes import attachments as attachment_routes
 from ledgerport.api.routes import settings as settings_routes
 from ledgerport.api.routes import validation as validation_routes
 from ledgerport.config import Settings
+from ledgerport.portal import auth as portal_auth
+from ledgerport.portal import companies as portal_companies
+from ledgerport.portal import company as portal_company
+from ledgerport.portal import connections as portal_connections
 from ledgerport.portal import link, logos, oauth
+from ledgerport.portal import settings as portal_settings
 from ledgerport.portal.templates import STATIC_DIR
 from ledgerport.services import Services
 from ledgerport.sync.jobs import make_queue, register_tasks, start_in_process
@@ -83,6 +89,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     for module in (data, companies, connections, integrations, api_keys, settings_routes, pulls):
         app.include_router(module.router, dependencies=authenticated)
     app.include_router(financials.router, dependencies=authenticated)
+    app.include_router(reports.router, dependencies=authenticated)
     app.include_router(validation_routes.router, dependencies=authenticated)
     app.include_router(attachment_routes.router, dependencies=authenticated)
     for module in (push, payables, expenses):
@@ -90,6 +97,13 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.include_router(link.router)
     app.include_router(oauth.router)
     app.include_router(logos.router)
+    # The portal (sign-in, Companies tab at "/"): browser sessions, never API keys.
+    for module in (portal_auth, portal_companies, portal_connections):
+        app.include_router(module.router)
+    # A company's page and Settings: after the Companies tab, whose /portal/companies/new
+    # must match before /portal/companies/{company_id}.
+    app.include_router(portal_company.router)
+    app.include_router(portal_settings.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/health", include_in_schema=False)
@@ -97,10 +111,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         with services.engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
         return JSONBytes({"status": "ok", "version": __version__})
-
-    @app.get("/", include_in_schema=False)
-    def home() -> Response:
-        return RedirectResponse("/docs")
 
     app.add_middleware(IdempotencyMiddleware, services=services)
     _document_errors_as_codat_does(app)

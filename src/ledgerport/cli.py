@@ -1,5 +1,5 @@
 """``ledgerport serve | worker | migrate | simulate xero|qbo | apikey create|list|revoke |
-integration set|list | new-encryption-key | rotate-keys``."""
+user create|list | integration set|list | new-encryption-key | rotate-keys``."""
 
 from __future__ import annotations
 
@@ -76,6 +76,12 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
             "queued and runs as soon as the server is up."
         )
         click.echo("")
+    if not _portal_has_users(settings):
+        click.echo(
+            "Portal: no users yet. Create yours with\n"
+            "  ledgerport user create --email you@example.com --name 'Your Name'\n"
+            f"then sign in at {settings.public_base_url}/sign-in"
+        )
     click.echo(f"ledgerport serving on {settings.public_base_url} (docs at /docs)")
     uvicorn.run(
         "ledgerport.app:create_app",
@@ -191,6 +197,13 @@ def _first_start(settings: Settings) -> tuple[str | None, str | None]:
         services.close()
 
 
+def _portal_has_users(settings: Settings) -> bool:
+    from ledgerport.storage.repositories import users
+
+    with _database(settings) as sessions, sessions() as session:
+        return users.count(session) > 0
+
+
 @main.group()
 def apikey() -> None:
     """Create, list and revoke API keys."""
@@ -236,6 +249,64 @@ def apikey_revoke(key_id: str) -> None:
         if not api_keys.delete_by_id(session, parsed):
             raise click.ClickException(f"No API key with id {key_id}.")
     click.echo(f"Revoked API key {key_id}.")
+
+
+@main.group()
+def user() -> None:
+    """Create and list portal users (the people who sign in at /sign-in)."""
+
+
+@user.command("create")
+@click.option("--email", required=True, help="What the user signs in with.")
+@click.option("--name", required=True, help="Shown in the portal, e.g. as a company's creator.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of prompting.",
+)
+def user_create(email: str, name: str, password_stdin: bool) -> None:
+    """Create a portal user. The password is prompted for twice, unechoed (never take it
+    as an argument: it would land in shell history and the process list)."""
+    import sys
+
+    from ledgerport.portal import passwords
+    from ledgerport.storage.repositories import users
+    from ledgerport.storage.types import utcnow
+
+    email = users.normalize_email(email)
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 320 or any(c.isspace() for c in email):
+        raise click.BadParameter("not an email address", param_hint="--email")
+    name = name.strip()
+    if not name or len(name) > 255:
+        raise click.BadParameter("1 to 255 characters", param_hint="--name")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = passwords.problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    hashed = passwords.hash_password(password)
+    with _database(_settings()) as sessions, transaction(sessions) as session:
+        if users.by_email(session, email) is not None:
+            raise click.ClickException(f"A user with email {email} already exists.")
+        row = users.create(session, email, name, hashed, utcnow())
+    click.echo(f"Created portal user {row.email} ({row.name}). Sign in at /sign-in.")
+
+
+@user.command("list")
+def user_list() -> None:
+    """List portal users (email, name, created, last sign-in)."""
+    from ledgerport.storage.repositories import users
+
+    with _database(_settings()) as sessions, sessions() as session:
+        rows = users.list_all(session)
+    if not rows:
+        click.echo("No portal users.")
+    for row in rows:
+        last = f"{row.last_sign_in:%Y-%m-%d %H:%M}" if row.last_sign_in else "never signed in"
+        click.echo(f"{row.email}  {row.name}  created {row.created:%Y-%m-%d %H:%M}  {last}")
 
 
 if __name__ == "__main__":

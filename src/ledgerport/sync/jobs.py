@@ -27,7 +27,7 @@ from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import idempotency
 from ledgerport.storage.types import utcnow
-from ledgerport.sync import recovery, scheduler
+from ledgerport.sync import recovery, reports, scheduler
 from ledgerport.sync.engine import Engine
 from ledgerport.sync.push import PushRunner
 
@@ -56,6 +56,7 @@ class Tasks:
     purge_idempotency_keys: TaskWrapper
     run_pull: TaskWrapper
     run_push: TaskWrapper
+    run_report: TaskWrapper
 
 
 def register_tasks(huey: Huey, services: Services) -> Tasks:
@@ -106,7 +107,18 @@ def register_tasks(huey: Huey, services: Services) -> Tasks:
             push_task(str(push_id))
         return len(result.queued)
 
-    return Tasks(purge_idempotency_keys=purge, run_pull=pull_task, run_push=push_task)
+    def run_report(report_id: str) -> str:
+        """Generate one requested report (spend analysis) and store it."""
+        return reports.run(services, uuid.UUID(report_id))
+
+    report_task = huey.task(name="run_report")(run_report)
+
+    return Tasks(
+        purge_idempotency_keys=purge,
+        run_pull=pull_task,
+        run_push=push_task,
+        run_report=report_task,
+    )
 
 
 class InProcessConsumer(Consumer):  # type: ignore[misc]

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from ledgerport.domain.pulls import PullStatus
 from ledgerport.storage.query.fields import parse_datetime
-from ledgerport.storage.repositories import pulls
+from ledgerport.storage.repositories import pulls, reports
 
 # A queued pull older than this without having started gets its job sent again (a
 # duplicate is harmless: only one worker can claim it).
@@ -39,6 +39,12 @@ REQUEUE_AFTER = timedelta(minutes=5)
 GRACE = timedelta(minutes=1)
 # A running pull whose worker cannot be checked is given up after this long.
 ABANDON_AFTER = timedelta(hours=6)
+# A report operation still in progress after this long lost its job or its worker (a
+# spend analysis of the sandbox company takes a tenth of a second).
+REPORT_TIMEOUT = timedelta(minutes=10)
+LOST_REPORT = (
+    "The report did not finish (its worker stopped or its job was lost). Generate it again."
+)
 DEAD_WORKER = (
     "The worker running this pull stopped before it finished (killed or crashed); "
     "nothing was changed, the previous data is intact. Queue a new refresh."
@@ -134,5 +140,6 @@ def recover(session: Session, now: datetime) -> RecoveryResult:
         for row in pulls.with_status(session, PullStatus.QUEUED)
         if now - row.requested >= REQUEUE_AFTER
     ]
+    reports.fail_stale(session, now - REPORT_TIMEOUT, LOST_REPORT, now)
     session.flush()
     return RecoveryResult(failed=failed, requeue=requeue)

@@ -16,7 +16,9 @@ from ledgerport.storage.tables.idempotency import IdempotencyRow
 from ledgerport.storage.tables.pulls import PullOperationRow
 from ledgerport.storage.tables.pushes import PushOperationRow, WriteLogRow
 from ledgerport.storage.tables.records import DatasetRow, RecordRow
+from ledgerport.storage.tables.reports import ReportRow
 from ledgerport.storage.tables.settings import ProfileRow, SyncSettingsRow
+from ledgerport.storage.tables.users import SessionRow, SignInFailureRow, UserRow
 
 __all__ = [
     "ApiKeyRow",
@@ -37,6 +39,10 @@ __all__ = [
     "PullOperationRow",
     "PushOperationRow",
     "RecordRow",
+    "ReportRow",
+    "SessionRow",
+    "SignInFailureRow",
     "SyncSettingsRow",
+    "UserRow",
     "WriteLogRow",
 ]
