@@ -24,15 +24,13 @@ from ledgerport.api.models.connections import (
 from ledgerport.api.paging import PageDep, envelope
 from ledgerport.api.responses import JSONBytes, empty
 from ledgerport.api.routes.companies import load_company
-from ledgerport.domain.connections import check_client_transition
-from ledgerport.domain.enums import ConnectionStatus
-from ledgerport.domain.tokens import new_nonce, sign_claims
+from ledgerport.domain.tokens import sign_claims
 from ledgerport.errors import NotFoundError
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.query import apply_query
 from ledgerport.storage.repositories import connections as repo
-from ledgerport.storage.repositories import events, grants, views
+from ledgerport.storage.repositories import views
 from ledgerport.storage.repositories.resolvers import connection_resolver
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
@@ -131,24 +129,8 @@ def unlink_connection(
     The company can re-authorize through a fresh ``linkUrl``."""
     with transaction(services.sessions) as session:
         row = load_connection(session, companyId, connectionId)
-        current = ConnectionStatus(row.status)
-        if body.status is not None and body.status is not current:
-            check_client_transition(current, body.status)
-            row.status = body.status.value
-            # Earlier Link URLs stop working; the new one lets the company re-link.
-            row.link_nonce = new_nonce()
-            row.link_issued_at = utcnow()
-            row.link_used_at = None
-            # No token outlives the authorization it came with.
-            grants.remove(session, row.id)
-            events.record(
-                session,
-                "connection.disconnected",
-                utcnow(),
-                company_id=row.company_id,
-                connection_id=row.id,
-                data=repo.event_payload(row, previousStatus=current.value),
-            )
+        if body.status is not None:
+            repo.change_status_for_client(session, row, body.status, utcnow())
         session.flush()
         return connection_body(services, session, row.id)
 

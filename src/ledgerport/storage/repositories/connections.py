@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledgerport.domain.connections import check_client_transition
 from ledgerport.domain.dates import to_codat
 from ledgerport.domain.enums import ConnectionStatus, ErrorStatus
 from ledgerport.domain.tokens import new_nonce
@@ -126,6 +127,35 @@ def deauthorize(
         company_id=connection.company_id,
         connection_id=connection.id,
         data=event_payload(connection, previousStatus=previous, reason=message),
+    )
+    session.flush()
+    return True
+
+
+def change_status_for_client(
+    session: Session, connection: ConnectionRow, target: ConnectionStatus, now: datetime
+) -> bool:
+    """A client's status change (today only to Unlinked: the API's PATCH and the
+    portal's Unlink button): earlier Link URLs stop working and the new one re-links, no
+    token outlives the authorization, and the change goes to the events outbox. False
+    if the connection already has that status. Raises the domain's error for a change a
+    client may not make."""
+    current = ConnectionStatus(connection.status)
+    if target is current:
+        return False
+    check_client_transition(current, target)
+    connection.status = target.value
+    connection.link_nonce = new_nonce()
+    connection.link_issued_at = now
+    connection.link_used_at = None
+    grants.remove(session, connection.id)
+    events.record(
+        session,
+        "connection.disconnected",
+        now,
+        company_id=connection.company_id,
+        connection_id=connection.id,
+        data=event_payload(connection, previousStatus=current.value),
     )
     session.flush()
     return True

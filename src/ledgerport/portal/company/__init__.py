@@ -1,0 +1,10 @@
+"""A company's page in the portal: Summary (figures and activity), Manage connections,
+Data, Data history and Uploaded files, and Refresh data."""
+
+from fastapi import APIRouter
+
+from ledgerport.portal.company import data_pages, history, manage, overview
+
+router = APIRouter(include_in_schema=False)
+for _module in (overview, manage, data_pages, history):
+    router.include_router(_module.router)
