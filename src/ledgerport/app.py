@@ -38,6 +38,7 @@ from ledgerport.portal import company as portal_company
 from ledgerport.portal import connections as portal_connections
 from ledgerport.portal import link, logos, oauth
 from ledgerport.portal import settings as portal_settings
+from ledgerport.portal.spend import routes as portal_spend
 from ledgerport.portal.templates import STATIC_DIR
 from ledgerport.services import Services
 from ledgerport.sync.jobs import make_queue, register_tasks, start_in_process
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     # must match before /portal/companies/{company_id}.
     app.include_router(portal_company.router)
     app.include_router(portal_settings.router)
+    app.include_router(portal_spend.router)  # the Spend Insights tab
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/health", include_in_schema=False)
