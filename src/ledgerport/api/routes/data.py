@@ -8,7 +8,6 @@ record: the envelope is the only JSON built per request.
 
 from __future__ import annotations
 
-import functools
 import uuid
 from typing import Any
 
@@ -26,42 +25,21 @@ from ledgerport.api.paging import PageDep, PageRequest, envelope
 from ledgerport.api.responses import JSONBytes
 from ledgerport.api.routes.companies import load_company
 from ledgerport.api.routes.connections import load_connection
-from ledgerport.domain.accounting.registry import MODELS, URL_SEGMENTS, queryable_paths
+from ledgerport.domain.accounting.registry import MODELS, URL_SEGMENTS
 from ledgerport.domain.enums import DataType
 from ledgerport.errors import ConflictError, NotFoundError
 from ledgerport.storage.query import (
     Clause,
-    FieldKind,
-    JsonDocumentResolver,
     Operator,
     apply_query,
     compile_filter,
 )
-from ledgerport.storage.repositories import records
+from ledgerport.storage.repositories import record_queries, records
 from ledgerport.storage.tables import CompanyRow, RecordRow
-from ledgerport.storage.tables.records import INDEXED_TEXT
 
 router = APIRouter(tags=["Data"], responses=ERROR_RESPONSES)
 
-_KINDS = {
-    "string": FieldKind.STRING,
-    "number": FieldKind.NUMBER,
-    "datetime": FieldKind.DATETIME,
-    "boolean": FieldKind.BOOLEAN,
-}
-
-
-@functools.cache
-def resolver(data_type: DataType) -> JsonDocumentResolver:
-    model = MODELS[data_type]
-    kinds = {path: _KINDS[kind] for path, kind in queryable_paths(model).items()}
-    return JsonDocumentResolver(
-        model.__name__,
-        RecordRow.data.expression,
-        kinds,
-        indexed=records.indexed_columns(data_type.value),
-        indexed_text=INDEXED_TEXT,
-    )
+resolver = record_queries.resolver  # also used by Sync for Payables' lists
 
 
 def _not_pulled(data_type: DataType) -> ConflictError:

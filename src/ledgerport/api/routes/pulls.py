@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,13 +18,13 @@ from ledgerport.api.routes.companies import load_company
 from ledgerport.domain.dates import to_codat
 from ledgerport.domain.enums import ConnectionStatus, DataType
 from ledgerport.domain.pulls import PullStatus, is_completed, is_errored
-from ledgerport.domain.sync_settings import default_settings
 from ledgerport.errors import BadRequestError, NotFoundError
 from ledgerport.storage.db import transaction
 from ledgerport.storage.query import ColumnResolver, FieldKind, ResolvedField
-from ledgerport.storage.repositories import pulls, settings
+from ledgerport.storage.repositories import pulls
 from ledgerport.storage.tables import ConnectionRow, PullOperationRow
 from ledgerport.storage.types import utcnow
+from ledgerport.sync import refresh
 from ledgerport.sync.jobs import Tasks
 
 router = APIRouter(tags=["Refresh data"], responses=ERROR_RESPONSES)
@@ -161,23 +160,9 @@ def refresh_data_type(
 def refresh_all(companyId: str, services: ServicesDep, tasks: TasksDep) -> Response:
     """Queues a pull of every data type set to ``fetchOnFirstLink`` that each linked
     connection's platform can read."""
-    queued: list[uuid.UUID] = []
     with transaction(services.sessions) as session:
         company = load_company(session, companyId)
-        wanted, _ = settings.effective_sync_settings(session, company.id, default_settings())
-        first_link = {s["dataType"] for s in wanted if s.get("fetchOnFirstLink")}
-        connections = session.scalars(
-            select(ConnectionRow).where(ConnectionRow.company_id == company.id)
-        )
-        for connection in _linked(list(connections)):
-            connector = services.connectors.get(connection.platform_key)
-            for stream in connector.reads if connector else ():
-                if stream.data_type.value in first_link:
-                    row, created = pulls.queue(
-                        session, company.id, connection.id, stream.data_type.value, utcnow()
-                    )
-                    if created:
-                        queued.append(row.id)
+        queued, _ = refresh.queue_all(services, session, company.id, utcnow())
     for pull_id in queued:
         tasks.run_pull(str(pull_id))
     return empty(204)

@@ -16,21 +16,12 @@ from sqlalchemy.orm import Session
 
 from ledgerport.domain.accounting.registry import MODELS, queryable_paths
 from ledgerport.domain.enums import DataType
-from ledgerport.storage.query import FieldKind, JsonDocumentResolver, apply_query
-from ledgerport.storage.repositories import records
-from ledgerport.storage.tables import RecordRow
-from ledgerport.storage.tables.records import INDEXED_TEXT
+from ledgerport.storage.query import apply_query
+from ledgerport.storage.repositories import record_queries, records
 
 BROWSABLE = tuple(dt for dt in MODELS if dt is not DataType.COMPANY)
 PAGE_SIZES = (10, 25, 50, 100)
 MAX_COLUMNS = 7
-
-_KINDS = {
-    "string": FieldKind.STRING,
-    "number": FieldKind.NUMBER,
-    "datetime": FieldKind.DATETIME,
-    "boolean": FieldKind.BOOLEAN,
-}
 
 # The fields people recognise a record by, in the order shown; each data type gets the
 # first few its model has (the id always comes first).
@@ -68,18 +59,8 @@ _KEY_FIELDS = (
 )
 
 
-@functools.cache
-def resolver(data_type: DataType) -> JsonDocumentResolver:
-    """Built exactly as the data API builds its own (``api/routes/data.py: resolver``)."""
-    model = MODELS[data_type]
-    kinds = {path: _KINDS[kind] for path, kind in queryable_paths(model).items()}
-    return JsonDocumentResolver(
-        model.__name__,
-        RecordRow.data.expression,
-        kinds,
-        indexed=records.indexed_columns(data_type.value),
-        indexed_text=INDEXED_TEXT,
-    )
+# The data API's own resolver, so a query means the same here and there.
+resolver = record_queries.resolver
 
 
 @functools.cache
