@@ -3,6 +3,7 @@ user create|list | integration set|list | new-encryption-key | rotate-keys``."""
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,9 +78,12 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         )
         click.echo("")
     if not _portal_has_users(settings):
+        # The command as it was run (`.venv/bin/ledgerport` under `make run`), so the
+        # hint can be pasted as it is.
+        command = sys.argv[0] if sys.argv[0].endswith("ledgerport") else "ledgerport"
         click.echo(
             "Portal: no users yet. Create yours with\n"
-            "  ledgerport user create --email you@example.com --name 'Your Name'\n"
+            f"  {command} user create --email you@example.com --name 'Your Name'\n"
             f"then sign in at {settings.public_base_url}/sign-in"
         )
     click.echo(f"ledgerport serving on {settings.public_base_url} (docs at /docs)")
