@@ -11,6 +11,7 @@ from ledgerport.storage.tables.expenses import (
     ExpenseSyncRow,
     ExpenseTransactionRow,
 )
+from ledgerport.storage.tables.files import UploadedFileRow
 from ledgerport.storage.tables.grants import GrantRow, IntegrationSettingsRow, LinkAuthorizationRow
 from ledgerport.storage.tables.idempotency import IdempotencyRow
 from ledgerport.storage.tables.pulls import PullOperationRow
@@ -43,6 +44,7 @@ __all__ = [
     "SessionRow",
     "SignInFailureRow",
     "SyncSettingsRow",
+    "UploadedFileRow",
     "UserRow",
     "WriteLogRow",
 ]

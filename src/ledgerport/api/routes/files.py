@@ -1,0 +1,210 @@
+"""Codat's Files API: files a business uploads for its lender (identity documents,
+pitch decks, statements), listed and downloaded by the company.
+
+Uploads are all or nothing: every file in the call is checked (count, size, type by
+extension and by its first bytes) before any is stored, so a refused call leaves the
+company's files as they were. The same bytes sent again to a connection are kept once.
+A download is ``application/octet-stream`` as the spec says: the file itself when one
+matches, a zip of them when several do.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+from starlette.responses import Response
+
+from ledgerport.api.deps import ServicesDep
+from ledgerport.api.models.attachments import BINARY_RESPONSE
+from ledgerport.api.models.common import ERROR_RESPONSES
+from ledgerport.api.responses import JSONBytes
+from ledgerport.api.routes.attachments import OCTET_STREAM, content_disposition
+from ledgerport.api.routes.companies import load_company
+from ledgerport.api.routes.connections import load_connection
+from ledgerport.api.uploads import checked_upload
+from ledgerport.domain.dates import to_codat
+from ledgerport.errors import BadRequestError, NotFoundError
+from ledgerport.storage.db import transaction
+from ledgerport.storage.repositories import files as repo
+from ledgerport.storage.types import utcnow
+
+router = APIRouter(tags=["Files"], responses=ERROR_RESPONSES)
+
+MAX_FILES = 20
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+_ZIP = (b"PK\x03\x04",)
+_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "xlsx": _ZIP,
+    "xlsb": _ZIP,
+    "docx": _ZIP,
+    "pptx": _ZIP,
+    "xls": _OLE,
+    "doc": _OLE,
+    "ppt": _OLE,
+    "csv": (),  # text: checked below
+}
+"""The types Codat accepts, by extension, and how each file of that type begins
+(Office Open XML files are zip archives; the older Office formats are OLE2 files)."""
+
+
+def _checked(file: UploadFile, position: int) -> repo.NewUpload:
+    uploaded = checked_upload(
+        file.filename,
+        file.content_type,
+        file.file.read(MAX_FILE_BYTES + 1),
+        max_bytes=MAX_FILE_BYTES,
+        default_name=f"file-{position}",
+    )
+    name = uploaded.name
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in SIGNATURES:
+        allowed = ", ".join(sorted(e.upper() for e in SIGNATURES))
+        raise BadRequestError(
+            f"File '{name}' has a type that cannot be uploaded. Allowed types: {allowed}."
+        )
+    content = uploaded.content
+    signatures = SIGNATURES[extension]
+    looks_right = (
+        any(content.startswith(s) for s in signatures) if signatures else b"\x00" not in content
+    )
+    if not looks_right:
+        raise BadRequestError(
+            f"File '{name}' does not contain {extension.upper()} data: its content does not "
+            "match its extension."
+        )
+    return repo.NewUpload(name, uploaded.content_type, content)
+
+
+@router.post(
+    "/companies/{companyId}/connections/{connectionId}/files",
+    response_class=Response,
+    responses={200: {"description": "Success"}},
+    operation_id="upload-files",
+    summary="Upload files for a company",
+)
+def upload_files(
+    companyId: str,
+    connectionId: str,
+    file: Annotated[list[UploadFile], File(description="The files to upload.")],
+    services: ServicesDep,
+) -> Response:
+    if len(file) > MAX_FILES:
+        raise BadRequestError(
+            f"Too many files: {len(file)} were sent, at most {MAX_FILES} can be uploaded at a time."
+        )
+    with services.sessions() as session:
+        connection = load_connection(session, companyId, connectionId)
+    # Every file is checked before any is stored: one refusal stores nothing.
+    checked = [_checked(f, i + 1) for i, f in enumerate(file)]
+    with transaction(services.sessions) as session:
+        repo.add(
+            session,
+            company_id=connection.company_id,
+            connection_id=connection.id,
+            files=checked,
+            now=utcnow(),
+        )
+    return Response(status_code=200)
+
+
+@router.get(
+    "/companies/{companyId}/files",
+    response_class=JSONBytes,
+    operation_id="list-files",
+    summary="List all files uploaded by a company",
+)
+async def list_files(companyId: str, services: ServicesDep) -> Response:
+    with services.sessions() as session:
+        company = load_company(session, companyId)
+        found = repo.list_files(session, company.id)
+    return JSONBytes(
+        [
+            {
+                "fileName": f.file_name,
+                "displayName": f.display_name,
+                "sourceType": None,
+                "uploaded": to_codat(f.uploaded),
+            }
+            for f in found
+        ]
+    )
+
+
+def _day(value: str) -> date:
+    """The day of a Codat date (``2024-05-01`` or a date-time such as
+    ``2024-05-01T00:00:00Z``)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        raise BadRequestError(f"The date '{value}' is not a valid date: use YYYY-MM-DD.") from None
+
+
+@router.get(
+    "/companies/{companyId}/files/download",
+    response_class=Response,
+    responses=BINARY_RESPONSE,
+    operation_id="download-files",
+    summary="Download all files for a company",
+)
+def download_files(
+    companyId: str,
+    services: ServicesDep,
+    date_: Annotated[
+        str | None,
+        Query(alias="date", description="Only download files uploaded on this date."),
+    ] = None,
+) -> Response:
+    start = end = None
+    if date_ is not None:
+        start = datetime.combine(_day(date_), time(), tzinfo=UTC)
+        end = start + timedelta(days=1)
+    with services.sessions() as session:
+        company = load_company(session, companyId)
+        rows = repo.uploaded_between(session, company.id, start, end)
+        found = [(row.file_name, row.content) for row in rows]
+    if not found:
+        when = f" on {start.date().isoformat()}" if start is not None else ""
+        raise NotFoundError(f"No files were uploaded{when} for company {companyId}.")
+    if len(found) == 1:
+        name, content = found[0]
+        return Response(
+            content=content,
+            media_type=OCTET_STREAM,
+            headers={"Content-Disposition": content_disposition(name)},
+        )
+    buffer = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in found:
+            archive.writestr(_unique(name, used), content)
+    day = start.date().isoformat() if start is not None else "all"
+    return Response(
+        content=buffer.getvalue(),
+        media_type=OCTET_STREAM,
+        headers={"Content-Disposition": content_disposition(f"files-{day}.zip")},
+    )
+
+
+def _unique(name: str, used: set[str]) -> str:
+    """``name``, or ``name (2).ext``... when another file in the zip has it."""
+    candidate, n = name, 1
+    stem, dot, ext = name.rpartition(".")
+    while candidate in used:
+        n += 1
+        candidate = f"{stem} ({n}).{ext}" if dot else f"{name} ({n})"
+    used.add(candidate)
+    return candidate
