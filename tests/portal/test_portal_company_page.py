@@ -326,10 +326,15 @@ def test_every_page_takes_under_300_ms_on_the_sandbox_company(
     timings = {}
     for path in paths:
         portal.get(path)  # warm: templates compiled, statements cached
-        started = time.perf_counter()
-        response = portal.get(path)
-        timings[path] = time.perf_counter() - started
-        assert response.status_code == 200
+        # The best of five: the page's own time, not the other test workers' load on
+        # the same cores (a single sample once took 1.7 s under the parallel suite).
+        best = float("inf")
+        for _ in range(5):
+            started = time.perf_counter()
+            response = portal.get(path)
+            best = min(best, time.perf_counter() - started)
+            assert response.status_code == 200
+        timings[path] = best
     record_property("timings_ms", {p: round(t * 1000) for p, t in timings.items()})
     print({p.replace(base, ""): f"{t * 1000:.0f} ms" for p, t in timings.items()})
     assert max(timings.values()) < 0.3, timings
