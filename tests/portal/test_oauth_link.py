@@ -238,3 +238,19 @@ def test_the_company_page_offers_a_configured_platform_and_links_it(world: World
         assert oauth.authorize(browser, link_url).status_code == 200
     listed = world.api.get(f"/companies/{company['id']}/connections").json()["results"]
     assert [(c["platformName"], c["status"]) for c in listed] == [("Xero", "Linked")]
+
+
+def test_a_linked_connection_starts_its_first_pulls_at_once(world: World) -> None:
+    """Linking queues the fetchOnFirstLink data types the platform reads, so data flows
+    at once rather than at the scheduler's next minute."""
+    company_id, connection_id, link_url = world.new_connection()
+    history = world.api.get(f"/companies/{company_id}/data/history").json()
+    assert history["totalResults"] == 0
+    with httpx.Client(timeout=20) as browser:
+        assert oauth.authorize(browser, link_url).status_code == 200
+    history = world.api.get(
+        f"/companies/{company_id}/data/history", params={"pageSize": 100}
+    ).json()
+    queued = {(p["connectionId"], p["dataType"]) for p in history["results"]}
+    assert (connection_id, "invoices") in queued
+    assert all(p["connectionId"] == connection_id for p in history["results"])

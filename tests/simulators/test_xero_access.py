@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from starlette.testclient import TestClient
 
 from ledgerport.simulators.xero import create_app
@@ -14,28 +13,7 @@ from tests.simulators.test_xero_simulator import (
     API,
     SIZE,
     Clock,
-    bearer_headers,
 )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def app(clock: Clock) -> Any:
-    return create_app("xero-test", clock=clock, size=SIZE)
-
-
-@pytest.fixture
-def client(app: Any) -> TestClient:
-    return TestClient(app)
-
-
-@pytest.fixture
-def headers(app: Any) -> dict[str, str]:
-    return bearer_headers(app)
 
 
 def test_a_sixth_call_in_flight_is_refused(

@@ -21,26 +21,6 @@ from tests.simulators.test_xero_simulator import (
 )
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def app(clock: Clock) -> Any:
-    return create_app("xero-test", clock=clock, size=SIZE)
-
-
-@pytest.fixture
-def client(app: Any) -> TestClient:
-    return TestClient(app)
-
-
-@pytest.fixture
-def headers(app: Any) -> dict[str, str]:
-    return bearer_headers(app)
-
-
 def test_bank_transactions_page_and_match_the_books(
     app: Any, client: TestClient, headers: dict[str, str]
 ) -> None:

@@ -22,7 +22,6 @@ from starlette.testclient import TestClient
 
 from ledgerport.connectors.sandbox.size import Size
 from ledgerport.domain.enums import DataType
-from ledgerport.simulators.xero import create_app
 from ledgerport.simulators.xero.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from ledgerport.simulators.xero.dates import parse_ms_date
 from ledgerport.simulators.xero.ratelimit import RateLimiter
@@ -47,21 +46,6 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def app(clock: Clock) -> Any:
-    return create_app("xero-test", clock=clock, size=SIZE)
-
-
-@pytest.fixture
-def client(app: Any) -> TestClient:
-    return TestClient(app)
-
-
 def bearer_headers(app: Any) -> dict[str, str]:
     """A fresh token's headers for the simulator's tenant (the consent page skipped)."""
     sim = app.state.xero
@@ -70,11 +54,6 @@ def bearer_headers(app: Any) -> dict[str, str]:
         "Authorization": f"Bearer {tokens.access_token}",
         "xero-tenant-id": sim.tenant.tenant_id,
     }
-
-
-@pytest.fixture
-def headers(app: Any) -> dict[str, str]:
-    return bearer_headers(app)
 
 
 def walk(

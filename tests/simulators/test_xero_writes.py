@@ -7,39 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from starlette.testclient import TestClient
 
-from ledgerport.simulators.xero import create_app
 from ledgerport.simulators.xero.dates import parse_ms_date
 from tests.simulators.test_xero_simulator import (
     API,
-    SIZE,
     Clock,
     assert_valid,
-    bearer_headers,
     walk,
 )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def app(clock: Clock) -> Any:
-    return create_app("xero-test", clock=clock, size=SIZE)
-
-
-@pytest.fixture
-def client(app: Any) -> TestClient:
-    return TestClient(app)
-
-
-@pytest.fixture
-def headers(app: Any) -> dict[str, str]:
-    return bearer_headers(app)
 
 
 def _accounts(client: TestClient, headers: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -115,8 +115,19 @@ def _page_number(raw: str) -> int:
         return 1
 
 
-def listing(services: Services, session: Session, query: str, page: str) -> Listing:
-    """Newest first; ``query`` matches anywhere in the name, ignoring case."""
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of companies matching a name search, as every portal list pages them."""
+
+    found: views.CompanyPage
+    query: str
+    page: int
+    pages: int
+
+
+def search(session: Session, query: str, page: str) -> SearchPage:
+    """Newest first; ``query`` matches anywhere in the name, ignoring case. A page past
+    the end (its last company was deleted) shows the last page instead."""
     text = query.strip()[:MAX_QUERY_LENGTH]
     number = _page_number(page)
     stmt = select(CompanyRow).order_by(CompanyRow.created.desc(), CompanyRow.id.desc())
@@ -125,8 +136,14 @@ def listing(services: Services, session: Session, query: str, page: str) -> List
     found = views.company_page(session, stmt, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     pages = max(1, -(-found.total // PAGE_SIZE))
     if number > pages and found.total:
-        # Past the end (the last company on a page was deleted): show the last page.
         number = pages
         found = views.company_page(session, stmt, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    return SearchPage(found, text, number, pages)
+
+
+def listing(services: Services, session: Session, query: str, page: str) -> Listing:
+    """The Companies tab's page of :func:`search`."""
+    result = search(session, query, page)
+    found, text, number, pages = result.found, result.query, result.page, result.pages
     rows = [company_row(services, c, found.connections[c.id]) for c in found.companies]
     return Listing(rows=rows, query=text, page=number, pages=pages, total=found.total)

@@ -28,6 +28,7 @@ from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import companies, connections, settings
 from ledgerport.storage.tables import CompanyRow, ConnectionRow
 from ledgerport.storage.types import utcnow
+from ledgerport.sync import refresh
 from ledgerport.sync.integrations import oauth_app
 
 router = APIRouter(include_in_schema=False)
@@ -258,6 +259,9 @@ def connection_link_authorize(
         )
         if getattr(result, "rowcount", 0) != 1:
             return _message(request, *_STATE_PAGES["used"])
+        first_pulls, _ = refresh.queue_all(
+            services, session, row.company_id, utcnow(), connection_id=row.id
+        )
         profile = settings.profile(session)
         redirect = profile.redirect_url
         values = {
@@ -273,6 +277,7 @@ def connection_link_authorize(
             "statusText": "Linked",
             "errorMessage": "",
         }
+    oauth.start_pulls(request, first_pulls)
     if redirect:
         # Back to the client's app, as Codat's Link does (Profile redirectUrl).
         return RedirectResponse(links.fill_redirect(redirect, values), status_code=303)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +33,7 @@ from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import connections, events, link_authorizations, settings
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
+from ledgerport.sync import refresh
 from ledgerport.sync.grants import store_new_grant
 from ledgerport.sync.integrations import CALLBACK_PATH, OAuthApp, oauth_app
 
@@ -70,6 +72,15 @@ def start(
         secure=request.url.scheme == "https",
     )
     return response
+
+
+def start_pulls(request: Request, pull_ids: list[uuid.UUID]) -> None:
+    """Hand a just-linked connection's first pulls to the job queue (committed first):
+    its data starts flowing now, not at the scheduler's next minute."""
+    tasks = getattr(request.app.state, "tasks", None)
+    if tasks is not None:
+        for pull_id in pull_ids:
+            tasks.run_pull(str(pull_id))
 
 
 def _page(
@@ -168,10 +179,12 @@ def callback(request: Request) -> Response:
             return _finish(request, services, session, row or connection, connector, refused)
     with transaction(services.sessions) as session:
         linked = _link(services, session, connection, connector, nonce, tokens, info, utcnow())
-        if not linked:
+        if linked is None:
             spent = _Refused(410, *_TRIP_PAGES["used"], "410", "LinkUsed")
             return _finish(request, services, session, connection, connector, spent)
-        return _finish(request, services, session, connection, connector, None)
+        response = _finish(request, services, session, connection, connector, None)
+    start_pulls(request, linked)  # committed: the data starts flowing now
+    return response
 
 
 _TRIP_PAGES = {
@@ -265,12 +278,13 @@ def _link(
     tokens: oauth.TokenSet,
     info: dict[str, Any],
     now: datetime,
-) -> bool:
-    """Linked, with the grant and the organisation, in one transaction; False if the
-    Link URL was used meanwhile (two tabs racing: one wins)."""
+) -> list[uuid.UUID] | None:
+    """Linked, with the grant and the organisation, in one transaction, and its first
+    pulls queued (returned, to hand to the job queue once committed); None if the Link
+    URL was used meanwhile (two tabs racing: one wins)."""
     row = session.get(ConnectionRow, connection.id)
     if row is None:
-        return False
+        return None
     previous = row.status
     result = session.execute(
         update(ConnectionRow)
@@ -287,7 +301,7 @@ def _link(
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
-        return False
+        return None
     session.refresh(row)
     connections.resolve_errors(row)
     store_new_grant(services, connector, row.id, tokens, now, session)
@@ -301,7 +315,8 @@ def _link(
         data=connections.event_payload(row, previousStatus=previous),
     )
     log.info("connection %s linked to %s", row.id, connector.key)
-    return True
+    queued, _ = refresh.queue_all(services, session, row.company_id, now, connection_id=row.id)
+    return queued
 
 
 def _finish(

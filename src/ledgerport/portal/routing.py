@@ -4,6 +4,7 @@ touching the app-wide exception handlers the API relies on."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -12,11 +13,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 
-class PortalInterruptError(Exception):
-    """Stop handling a portal request and answer with ``response(request)``."""
+class PortalInterruptError(Exception, ABC):
+    """Stop handling a portal request and answer with ``response(request)``; each kind
+    (a redirect, a refusal page) says what that answer is."""
 
-    def response(self, request: Request) -> Response:
-        raise NotImplementedError
+    @abstractmethod
+    def response(self, request: Request) -> Response: ...
 
 
 class RedirectError(PortalInterruptError):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ledgerport.domain.enums import DataType
 from ledgerport.domain.spend import SpendInputs, SpendOptions, analyse_spend
+from ledgerport.errors import LedgerportError
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import ledger, records
@@ -45,6 +46,26 @@ READS = (
 
 def missing_required(session: Session, company_id: uuid.UUID) -> list[str]:
     return [t.value for t in REQUIRED if not records.has_dataset(session, company_id, t.value)]
+
+
+class NotPulledError(LedgerportError):
+    """The data a spend analysis needs has not been pulled for the company."""
+
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(", ".join(missing))
+        self.missing = missing
+
+
+def request(session: Session, company_id: uuid.UUID, report_type: str, now: datetime) -> ReportRow:
+    """A new InProgress report as of ``now``'s day, in the caller's transaction (the
+    caller queues ``run_report`` once it has committed): what the API's POST and the
+    portal's *Generate report* both do."""
+    missing = missing_required(session, company_id)
+    if missing:
+        raise NotPulledError(missing)
+    return report_repo.create(
+        session, company_id, report_type, {"today": now.date().isoformat()}, now
+    )
 
 
 def load_inputs(session: Session, company_id: uuid.UUID) -> tuple[SpendInputs, list[str]]:

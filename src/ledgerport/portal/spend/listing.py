@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 
 from ledgerport.domain.enums import DataType
 from ledgerport.domain.spend import REPORT_TYPE
+from ledgerport.portal import company_list
 from ledgerport.storage.repositories import reports as report_repo
-from ledgerport.storage.repositories import views
 from ledgerport.storage.tables import CompanyRow, DatasetRow, ReportRow
 
-PAGE_SIZE = 20
-MAX_QUERY_LENGTH = 255
+PAGE_SIZE = company_list.PAGE_SIZE  # the pickers page as the Companies tab does
 PATH = "/spend-insights"
 
 NOT_CONNECTED = "not-connected"  # no linked connection and no bills
@@ -70,13 +69,6 @@ class Choices:
         return (self.page - 1) * PAGE_SIZE + len(self.rows)
 
 
-def _page_number(raw: str) -> int:
-    try:
-        return max(1, int(raw))
-    except ValueError:
-        return 1
-
-
 def _bills_pulled(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, datetime]:
     rows = session.execute(
         select(DatasetRow.company_id, func.max(DatasetRow.last_pulled))
@@ -113,17 +105,9 @@ def _state(
 
 
 def choices(session: Session, query: str, page: str) -> Choices:
-    """Newest first; ``query`` matches anywhere in the name, ignoring case."""
-    text = query.strip()[:MAX_QUERY_LENGTH]
-    number = _page_number(page)
-    stmt = select(CompanyRow).order_by(CompanyRow.created.desc(), CompanyRow.id.desc())
-    if text:
-        stmt = stmt.where(func.lower(CompanyRow.name).contains(text.lower(), autoescape=True))
-    found = views.company_page(session, stmt, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    pages = max(1, -(-found.total // PAGE_SIZE))
-    if number > pages and found.total:
-        number = pages
-        found = views.company_page(session, stmt, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    """The company picker: the Companies tab's search (same matching and paging)."""
+    result = company_list.search(session, query, page)
+    found, text, number, pages = result.found, result.query, result.page, result.pages
     ids = [uuid.UUID(c.id) for c in found.companies]
     pulled = _bills_pulled(session, ids) if ids else {}
     reports = _reports(session, ids) if ids else {}

@@ -22,13 +22,7 @@ from ledgerport.storage.repositories import reports as report_repo
 from ledgerport.storage.tables import DatasetRow, ReportRow
 from ledgerport.sync import reports as report_jobs
 
-
-class NotPulledError(Exception):
-    """The data a spend analysis needs has not been pulled for the company."""
-
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__(", ".join(missing))
-        self.missing = missing
+NotPulledError = report_jobs.NotPulledError
 
 
 @dataclass(frozen=True)
@@ -85,10 +79,5 @@ def find(session: Session, company_id: uuid.UUID, report_id: uuid.UUID) -> Repor
 
 
 def request(session: Session, company_id: uuid.UUID, now: datetime) -> ReportRow:
-    """A new InProgress spend analysis as of ``now``'s day; the caller's transaction."""
-    missing = report_jobs.missing_required(session, company_id)
-    if missing:
-        raise NotPulledError(missing)
-    return report_repo.create(
-        session, company_id, REPORT_TYPE, {"today": now.date().isoformat()}, now
-    )
+    """A new InProgress spend analysis as of ``now``'s day (the API's own function)."""
+    return report_jobs.request(session, company_id, REPORT_TYPE, now)

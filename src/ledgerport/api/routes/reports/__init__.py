@@ -186,17 +186,15 @@ def generate_report(
     now = utcnow()
     with transaction(services.sessions) as session:
         company = load_company(session, companyId)
-        missing = report_jobs.missing_required(session, company.id)
-        if missing:
+        try:
+            row = report_jobs.request(session, company.id, report_type, now)
+        except report_jobs.NotPulledError as not_pulled:
             raise ConflictError(
                 f"The data set has not been requested: a spend analysis is drawn from the "
-                f"company's payables, and {', '.join(missing)} has not been pulled for this "
-                "company yet. Queue a refresh of bills (and billPayments, suppliers, "
-                "billCreditNotes, chartOfAccounts, paymentMethods, directCosts)."
-            )
-        row = report_repo.create(
-            session, company.id, report_type, {"today": now.date().isoformat()}, now
-        )
+                f"company's payables, and {', '.join(not_pulled.missing)} has not been "
+                "pulled for this company yet. Queue a refresh of bills (and billPayments, "
+                "suppliers, billCreditNotes, chartOfAccounts, paymentMethods, directCosts)."
+            ) from not_pulled
         body = operation(row)
     tasks.run_report(body["id"])
     return JSONBytes(body, status_code=202)

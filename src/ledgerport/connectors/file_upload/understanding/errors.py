@@ -24,27 +24,27 @@ class FileImportError(LedgerportError):
 
 
 class FileTooLargeError(FileImportError):
-    pass
+    """Over a limit: bytes, rows, unpacked XLSX size or PDF pages (``Limits``)."""
 
 
 class EmptyFileError(FileImportError):
-    pass
+    """No bytes, or no rows or text worth reading."""
 
 
 class UnsupportedFileError(FileImportError):
-    pass
+    """Not CSV, XLSX or PDF (an old ``.xls``, an image...)."""
 
 
 class CorruptFileError(FileImportError):
-    pass
+    """Claims a format its bytes do not hold (a truncated XLSX, a broken PDF)."""
 
 
 class UndecodableTextError(FileImportError):
-    pass
+    """Text in no encoding we can tell (BOM, UTF-16, UTF-8, Windows-1252)."""
 
 
 class UnrecognizedColumnsError(FileImportError):
-    pass
+    """No header row with at least two columns we understand."""
 
 
 class AmbiguousDateOrderError(FileImportError):
@@ -53,4 +53,4 @@ class AmbiguousDateOrderError(FileImportError):
 
 
 class InvalidMappingError(FileImportError):
-    pass
+    """A corrected mapping that does not fit the file (a missing column, a meaning twice)."""
