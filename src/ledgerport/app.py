@@ -31,6 +31,7 @@ from ledgerport.api.routes import (
 from ledgerport.api.routes import attachments as attachment_routes
 from ledgerport.api.routes import files as file_routes
 from ledgerport.api.routes import settings as settings_routes
+from ledgerport.api.routes import uploads as upload_routes
 from ledgerport.api.routes import validation as validation_routes
 from ledgerport.config import Settings
 from ledgerport.portal import auth as portal_auth
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.include_router(validation_routes.router, dependencies=authenticated)
     app.include_router(attachment_routes.router, dependencies=authenticated)
     app.include_router(file_routes.router, dependencies=authenticated)
+    app.include_router(upload_routes.router, dependencies=authenticated)
     for module in (push, payables, expenses):
         app.include_router(module.router, dependencies=authenticated)
     app.include_router(link.router)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ledgerport.config import Settings
 from ledgerport.connectors.registry import ConnectorRegistry, discover
+from ledgerport.storage.blobs import BlobStore, blob_store
 from ledgerport.storage.db import make_engine, make_sessionmaker
 from ledgerport.storage.vault import Vault
 
@@ -62,6 +63,12 @@ class Services:
         """Encrypts platform tokens and client secrets at rest."""
         keys = [key.get_secret_value() for key in self.settings.encryption_keys]
         return Vault.from_settings(keys, self.secret)
+
+    @functools.cached_property
+    def blobs(self) -> BlobStore:
+        """Where uploaded files' bytes live (a directory, or an S3 bucket); one store, so
+        one S3 client and its connection pool, for the whole app."""
+        return blob_store(self.settings)
 
     def close(self) -> None:
         self.engine.dispose()

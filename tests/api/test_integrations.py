@@ -23,8 +23,9 @@ def test_lists_the_seed_platforms(client: TestClient) -> None:
     for integration in page["results"]:
         assert integration["logoUrl"].startswith("http")
         assert integration["enabled"] is True
-        # The partner expense integration is the one connection an expense app makes.
-        expected = "Expense" if integration["key"] == "pexp" else "Accounting"
+        # The partner expense integration is the one connection an expense app makes;
+        # file upload is no accounting platform (nothing is written back to it).
+        expected = {"pexp": "Expense", "fupl": "Other"}.get(integration["key"], "Accounting")
         assert integration["sourceType"] == expected
 
 

@@ -3,8 +3,6 @@ one with decimal commas, and bills that must go to review instead of being guess
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from fpdf import FPDF
 
@@ -17,43 +15,8 @@ from ledgerport.connectors.file_upload.understanding import (
     import_files,
 )
 from ledgerport.domain.accounting.payables import Bill
-from tests.connectors.test_file_spreadsheets import US_CSV, check_golden
-
-
-def pdf(lines: list[str], pages: int = 1) -> bytes:
-    doc = FPDF()
-    doc.set_creation_date(datetime(2024, 1, 1))
-    doc.set_font("Helvetica", size=11)
-    for _ in range(pages):
-        doc.add_page()
-        for line in lines:
-            doc.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(doc.output())
-
-
-ENGLISH = [
-    "INVOICE",
-    "From: Bolt & Nut LLC",
-    "VAT No: GB 123 4567 89",
-    "Invoice No: B-900",
-    "Invoice date: 14 March 2024",
-    "Due date: 13/04/2024",
-    "Description Qty Unit price Amount",
-    "Hex bolts M8 10 1.50 15.00",
-    "Washers 4 2.25 9.00",
-    "Subtotal 24.00",
-    "VAT 20% 4.80",
-    "Total due GBP 28.80",
-]
-
-GERMAN = [
-    "Lieferant: Müller GmbH",
-    "Rechnungsnummer: R-2024-9",
-    "Rechnungsdatum: 23.11.2024",
-    "Nettobetrag 1.000,00 EUR",
-    "MwSt 19% 190,00 EUR",
-    "Gesamtbetrag 1.190,00 EUR",
-]
+from tests.connectors.test_file_spreadsheets import check_golden
+from tests.factories.uploads import ENGLISH, GERMAN, US_CSV, pdf
 
 
 def test_labelled_bill_is_read_with_lines_and_merges_with_spreadsheet_supplier():

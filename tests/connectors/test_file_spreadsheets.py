@@ -31,34 +31,10 @@ from ledgerport.connectors.file_upload.understanding import (
     understand_file,
 )
 from ledgerport.domain.accounting.payables import Bill, Supplier
+from tests.factories.uploads import GERMAN_CSV, US_CSV, xlsx_bytes
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "file_upload"
 REGENERATE = os.environ.get("LEDGERPORT_REGENERATE_GOLDEN") == "1"
-
-US_CSV = (
-    "Supplier,Invoice No,Invoice Date,Due Date,Amount,VAT,Currency,Status,Description\n"
-    'ACME Ltd,INV-001,03/14/2024,04/13/2024,"$1,200.00",$200.00,USD,Paid,Widgets\n'
-    "Acme Limited,INV-002,03/02/2024,04/01/2024,(50.00),0,USD,Open,Refund\n"
-    'Bolt & Nut LLC,B-77,12/31/2024,01/30/2025,$99.99,,USD,unpaid,"=HYPERLINK(""http://x"",""y"")"\n'
-    ",,,,,,,,\n"
-    'Total,,,,"$1,249.99",,,,\n'
-)
-
-GERMAN_CSV = (
-    "Lieferant;Rechnungsnummer;Rechnungsdatum;Fälligkeitsdatum;Nettobetrag;MwSt;Bruttobetrag;"
-    "USt-IdNr\n"
-    "Müller GmbH;R-2024-1;05.03.2024;04.04.2024;1.000,00 €;190,00 €;1.190,00 €;DE123456789\n"
-    "Mueller GmbH;R-2024-2;06.03.2024;05.04.2024;10,00 €;1,90 €;11,90 €;DE 123 456 789\n"
-    "Bäckerei Groß e.K.;77;07.03.2024;;@SUM(1+1);0,00 €;5,00 €;\n"
-)
-
-
-def xlsx_bytes(build) -> bytes:
-    book = openpyxl.Workbook()
-    build(book)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def french_workbook(book: openpyxl.Workbook) -> None:

@@ -23,6 +23,7 @@ BUILTIN = (
     "ledgerport.connectors.netsuite",
     "ledgerport.connectors.sage_intacct",
     "ledgerport.connectors.partner_expense",
+    "ledgerport.connectors.file_upload",
 )
 ENTRY_POINT_GROUP = "ledgerport.connectors"
 _KEY = re.compile(r"^[a-z]{4}$")

@@ -102,7 +102,16 @@ class Desktop:
     kind: str = "desktop"
 
 
-AuthSpec = NoAuth | OAuth2 | Credentials | Desktop
+@dataclass(frozen=True)
+class FileUpload:
+    """The company uploads files (spreadsheets, PDF bills) instead of authorizing a
+    platform: Link offers an upload page, and the connection's records are read from
+    the files a person has confirmed (``ReaderContext.files``)."""
+
+    kind: str = "files"
+
+
+AuthSpec = NoAuth | OAuth2 | Credentials | Desktop | FileUpload
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,20 @@ class SourceAttachment:
     date_created: datetime | None = None
     source_modified_date: datetime | None = None
     include_when_sent: bool = False
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file uploaded to a file-upload connection and ready to read: its bytes, and
+    the sheet mappings a person confirmed (``None`` for a PDF bill, read as it is)."""
+
+    id: str
+    file_name: str
+    content_type: str
+    sha256: str
+    uploaded: datetime
+    content: bytes
+    mappings: Sequence[Mapping[str, Any]] | None = None
 
 
 class SourceReader(Protocol):
@@ -202,6 +225,9 @@ class ReaderContext:
     # reader making three requests for one page costs three calls, as the platform
     # counts them. None: the platform has no limits.
     throttle: Callable[[], AbstractContextManager[None]] | None = None
+    # The connection's uploaded files that are ready to read, oldest first (file-upload
+    # platforms; see ``FileUpload``). The engine loads them only when a reader asks.
+    files: Callable[[], Sequence[SourceFile]] | None = None
 
 
 WriterContext = ReaderContext

@@ -54,7 +54,7 @@ from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import attachments, connections, pulls, records
 from ledgerport.storage.tables import CompanyRow, ConnectionRow, PullOperationRow
 from ledgerport.storage.types import utcnow
-from ledgerport.sync import recovery
+from ledgerport.sync import recovery, uploads
 from ledgerport.sync.grants import GrantKeeper
 from ledgerport.sync.paging import PageGuard, PagingLoopError
 from ledgerport.sync.ratelimit import Call, CallBudget
@@ -369,6 +369,7 @@ class Engine:
             base_url=auth.keeper.api_base_url if auth else "",
             access_token=auth.keeper.access_token if auth else None,
             throttle=throttle,
+            files=functools.partial(uploads.ready_files, self.services, connection.id),
         )
 
     def _refresh(self, auth: _Auth, stale: str | None) -> None:

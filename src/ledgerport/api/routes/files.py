@@ -1,5 +1,7 @@
 """Codat's Files API: files a business uploads for its lender (identity documents,
-pitch decks, statements), listed and downloaded by the company.
+pitch decks, statements), listed and downloaded by the company. Sent to a file-upload
+connection, spreadsheets and PDF bills are also read into suppliers and bills (see
+``sync/uploads.py`` and the uploads routes).
 
 Uploads are all or nothing: every file in the call is checked (count, size, type by
 extension and by its first bytes) before any is stored, so a refused call leaves the
@@ -28,9 +30,9 @@ from ledgerport.api.routes.connections import load_connection
 from ledgerport.api.uploads import checked_upload
 from ledgerport.domain.dates import to_codat
 from ledgerport.errors import BadRequestError, NotFoundError
-from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import files as repo
 from ledgerport.storage.types import utcnow
+from ledgerport.sync import uploads
 
 router = APIRouter(tags=["Files"], responses=ERROR_RESPONSES)
 
@@ -57,7 +59,13 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 (Office Open XML files are zip archives; the older Office formats are OLE2 files)."""
 
 
-def _checked(file: UploadFile, position: int) -> repo.NewUpload:
+def _is_text(content: bytes) -> bool:
+    """Text as a CSV holds it: no NUL bytes, unless it is UTF-16 with its byte-order
+    mark (what Excel's "Unicode text" export writes)."""
+    return content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in content
+
+
+def _checked(file: UploadFile, position: int) -> uploads.Incoming:
     uploaded = checked_upload(
         file.filename,
         file.content_type,
@@ -75,14 +83,14 @@ def _checked(file: UploadFile, position: int) -> repo.NewUpload:
     content = uploaded.content
     signatures = SIGNATURES[extension]
     looks_right = (
-        any(content.startswith(s) for s in signatures) if signatures else b"\x00" not in content
+        any(content.startswith(s) for s in signatures) if signatures else _is_text(content)
     )
     if not looks_right:
         raise BadRequestError(
             f"File '{name}' does not contain {extension.upper()} data: its content does not "
             "match its extension."
         )
-    return repo.NewUpload(name, uploaded.content_type, content)
+    return uploads.Incoming(name, uploaded.content_type, content)
 
 
 @router.post(
@@ -104,16 +112,10 @@ def upload_files(
         )
     with services.sessions() as session:
         connection = load_connection(session, companyId, connectionId)
-    # Every file is checked before any is stored: one refusal stores nothing.
+    # Every file is checked (and, on a file-upload connection, understood) before any
+    # is stored: one refusal stores nothing.
     checked = [_checked(f, i + 1) for i, f in enumerate(file)]
-    with transaction(services.sessions) as session:
-        repo.add(
-            session,
-            company_id=connection.company_id,
-            connection_id=connection.id,
-            files=checked,
-            now=utcnow(),
-        )
+    uploads.receive(services, connection, checked, utcnow())
     return Response(status_code=200)
 
 
@@ -175,7 +177,7 @@ def download_files(
     with services.sessions() as session:
         company = load_company(session, companyId)
         rows = repo.uploaded_between(session, company.id, start, end)
-        found = [(row.file_name, row.content) for row in rows]
+        found = [(row.file_name, repo.content(row, services.blobs)) for row in rows]
     if not found:
         when = f" on {start.date().isoformat()}" if start is not None else ""
         raise NotFoundError(f"No files were uploaded{when} for company {companyId}.")

@@ -1,17 +1,24 @@
-"""Files a business uploaded through the Files API: stored whole or not at all, once
-per connection and content, and read back as metadata or, for one day, with bytes."""
+"""Files a business uploaded: rows here, bytes in the blob store (a directory or S3).
+
+A file is stored once per connection and content (the sha256 is unique per connection)
+under the key ``<company>/<connection>/<sha256>``, so writing the bytes again is
+harmless and a company's files go with one prefix delete. The caller writes the bytes
+first and the rows in its transaction: a refused transaction leaves at most bytes no
+row points at, which the caller removes (see ``sync/uploads.py``)."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledgerport.domain.uploads import UploadStatus
+from ledgerport.storage.blobs import BlobStore
 from ledgerport.storage.tables import UploadedFileRow
 
 
@@ -20,6 +27,14 @@ class NewUpload:
     file_name: str
     content_type: str
     content: bytes
+    sha256: str
+    status: UploadStatus = UploadStatus.STORED
+    format: str | None = None
+    detected: dict[str, Any] | None = None
+    mappings: list[dict[str, Any]] | None = None
+    suppliers_found: int | None = None
+    bills_found: int | None = None
+    review: list[dict[str, Any]] | None = field(default=None)
 
 
 @dataclass(frozen=True)
@@ -29,18 +44,20 @@ class FileInfo:
     uploaded: datetime
 
 
-def add(
-    session: Session,
-    *,
-    company_id: uuid.UUID,
-    connection_id: uuid.UUID,
-    files: Sequence[NewUpload],
-    now: datetime,
-) -> int:
-    """Store the files not already on the connection (by sha256, also within ``files``);
-    how many were new. The caller's transaction makes it all or nothing."""
-    hashes = {hashlib.sha256(f.content).hexdigest(): f for f in files}
-    known = set(
+def blob_key(company_id: uuid.UUID, connection_id: uuid.UUID, sha256: str) -> str:
+    return f"{company_id}/{connection_id}/{sha256}"
+
+
+def company_prefix(company_id: uuid.UUID) -> str:
+    return f"{company_id}/"
+
+
+def connection_prefix(company_id: uuid.UUID, connection_id: uuid.UUID) -> str:
+    return f"{company_id}/{connection_id}/"
+
+
+def known(session: Session, connection_id: uuid.UUID, hashes: Sequence[str]) -> set[str]:
+    return set(
         session.scalars(
             select(UploadedFileRow.sha256).where(
                 UploadedFileRow.connection_id == connection_id,
@@ -48,12 +65,32 @@ def add(
             )
         )
     )
-    added = 0
-    for digest, f in hashes.items():
-        if digest in known:
-            continue
-        session.add(
-            UploadedFileRow(
+
+
+def add(
+    session: Session,
+    *,
+    company_id: uuid.UUID,
+    connection_id: uuid.UUID,
+    files: Sequence[NewUpload],
+    now: datetime,
+) -> list[UploadedFileRow]:
+    """A row for each of ``files``, in order: the one already on the connection for the
+    same bytes, or a new one (the bytes must already be in the blob store)."""
+    existing = {
+        row.sha256: row
+        for row in session.scalars(
+            select(UploadedFileRow).where(
+                UploadedFileRow.connection_id == connection_id,
+                UploadedFileRow.sha256.in_([f.sha256 for f in files]),
+            )
+        )
+    }
+    rows = []
+    for f in files:
+        row = existing.get(f.sha256)
+        if row is None:
+            row = UploadedFileRow(
                 id=uuid.uuid4(),
                 company_id=company_id,
                 connection_id=connection_id,
@@ -61,14 +98,55 @@ def add(
                 display_name=f.file_name,
                 content_type=f.content_type,
                 size=len(f.content),
-                sha256=digest,
-                content=f.content,
+                sha256=f.sha256,
+                content=None,
+                blob_key=blob_key(company_id, connection_id, f.sha256),
                 uploaded=now,
+                status=f.status.value,
+                format=f.format,
+                detected=f.detected,
+                mappings=f.mappings,
+                confirmed=now if f.status is UploadStatus.READY else None,
+                suppliers_found=f.suppliers_found,
+                bills_found=f.bills_found,
+                review=f.review,
             )
-        )
-        added += 1
+            session.add(row)
+            existing[f.sha256] = row
+        rows.append(row)
     session.flush()
-    return added
+    return rows
+
+
+def content(row: UploadedFileRow, blobs: BlobStore) -> bytes:
+    """The file's bytes: in the blob store, or in the row for files stored before it."""
+    if row.content is not None:
+        return row.content
+    assert row.blob_key is not None
+    return blobs.get(row.blob_key)
+
+
+def get(session: Session, company_id: uuid.UUID, upload_id: uuid.UUID) -> UploadedFileRow | None:
+    row = session.get(UploadedFileRow, upload_id)
+    return row if row is not None and row.company_id == company_id else None
+
+
+def for_connection(
+    session: Session, connection_id: uuid.UUID, status: UploadStatus | None = None
+) -> list[UploadedFileRow]:
+    """The connection's files, oldest first."""
+    query = select(UploadedFileRow).where(UploadedFileRow.connection_id == connection_id)
+    if status is not None:
+        query = query.where(UploadedFileRow.status == status.value)
+    order = (UploadedFileRow.uploaded, UploadedFileRow.file_name, UploadedFileRow.id)
+    return list(session.scalars(query.order_by(*order)))
+
+
+def for_company(session: Session, company_id: uuid.UUID) -> list[UploadedFileRow]:
+    """The company's files, newest first (the portal's upload history)."""
+    query = select(UploadedFileRow).where(UploadedFileRow.company_id == company_id)
+    order = (UploadedFileRow.uploaded.desc(), UploadedFileRow.file_name)
+    return list(session.scalars(query.order_by(*order)))
 
 
 def list_files(session: Session, company_id: uuid.UUID) -> list[FileInfo]:
@@ -83,8 +161,8 @@ def list_files(session: Session, company_id: uuid.UUID) -> list[FileInfo]:
 def uploaded_between(
     session: Session, company_id: uuid.UUID, start: datetime | None, end: datetime | None
 ) -> list[UploadedFileRow]:
-    """The company's files with their bytes, uploaded in ``[start, end)`` (all when
-    unbounded), oldest first."""
+    """The company's files uploaded in ``[start, end)`` (all when unbounded), oldest
+    first."""
     query = select(UploadedFileRow).where(UploadedFileRow.company_id == company_id)
     if start is not None:
         query = query.where(UploadedFileRow.uploaded >= start)

@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from ledgerport.connectors.file_upload.understanding.amounts import (
     ISO_CODES,
@@ -42,7 +43,14 @@ AMOUNTS = (Meaning.TOTAL_AMOUNT, Meaning.SUB_TOTAL, Meaning.TAX_AMOUNT, Meaning.
 BILL_MEANINGS = frozenset({*DATES, *AMOUNTS, Meaning.BILL_NUMBER, Meaning.STATUS})
 
 
+# Served and accepted in the API's camelCase (``headerRow``, ``dateOrder``...); the
+# Python names work too.
+_CAMEL = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
 class ColumnMapping(BaseModel):
+    model_config = _CAMEL
+
     index: int = Field(ge=0)
     header: str
     meaning: Meaning
@@ -53,6 +61,8 @@ class ColumnMapping(BaseModel):
 class SheetMapping(BaseModel):
     """One sheet's mapping. ``header_row`` is 1-based as spreadsheets number rows;
     ``date_order`` ``None`` means the dates did not say and someone must choose."""
+
+    model_config = _CAMEL
 
     sheet: str
     header_row: int = Field(ge=1)
