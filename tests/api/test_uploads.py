@@ -252,3 +252,21 @@ def test_unknown_uploads_are_404(client: TestClient) -> None:
     assert client.post(f"{base}/{uuid.uuid4()}/confirm").status_code == 404
     with transaction(client.app.state.services.sessions):  # type: ignore[attr-defined]
         pass
+
+
+def test_deleting_a_connection_or_company_removes_its_files(
+    client: TestClient, services: Services
+) -> None:
+    company = _company(client)
+    first, second = _connection(client, company), _connection(client, company)
+    assert _upload(client, company, first, ("us.csv", US_CSV.encode())).status_code == 200
+    assert _upload(client, company, second, ("bolt.pdf", pdf(ENGLISH))).status_code == 200
+    assert len(_blob_files(services)) == 2
+
+    assert client.delete(f"/companies/{company}/connections/{first}").status_code == 200
+    assert [p.name for p in _blob_files(services)] == [
+        _uploads(client, company, second)[0]["sha256"]
+    ]
+    assert client.delete(f"/companies/{company}").status_code == 204
+    assert _blob_files(services) == []
+    assert _stored(services) == 0

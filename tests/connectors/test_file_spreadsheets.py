@@ -177,6 +177,19 @@ def test_every_supported_encoding_reads_the_same_bills(encoding):
     assert strip(result.bills) == strip(baseline.bills)
 
 
+def test_a_csv_mixing_utf8_and_windows_1252_lines_reads_both_halves():
+    header, *rows = GERMAN_CSV.splitlines(keepends=True)
+    mixed = (header + rows[0] + rows[1]).encode("utf-8") + rows[2].encode("cp1252")
+    result = import_file(mixed, "mixed.csv")
+    baseline = import_file(GERMAN_CSV.encode("utf-8"), "mixed.csv")
+    names = sorted(s["supplierName"] for s in result.suppliers)
+    assert names == sorted(s["supplierName"] for s in baseline.suppliers)
+    assert "Bäckerei Groß e.K." in names
+    # A file with no UTF-8 line is plain Windows-1252, never a mix.
+    plain = import_file(GERMAN_CSV.encode("cp1252"), "de.csv").suppliers
+    assert [s["supplierName"] for s in plain] == [s["supplierName"] for s in baseline.suppliers]
+
+
 def test_french_workbook_holds_suppliers_and_bills_and_groups_line_rows():
     data = xlsx_bytes(french_workbook)
     understanding = understand_file(data, "fr.xlsx")

@@ -29,6 +29,7 @@ from ledgerport.storage.repositories import companies as repo
 from ledgerport.storage.repositories import views
 from ledgerport.storage.repositories.views import CompanyView, ConnectionView
 from ledgerport.storage.tables import CompanyRow
+from ledgerport.sync import uploads
 
 router = APIRouter(include_in_schema=False, route_class=PortalRoute)
 
@@ -243,10 +244,11 @@ def delete_company(
         stored = repo.get(session, _id(company_id))
         if stored is None:
             raise PageError(404, "Company not found", "It may have been deleted already.")
-        name = stored.name
+        name, stored_id = stored.name, stored.id
         # Connections, data, files and history go with it (ON DELETE CASCADE), as for
         # the API's DELETE /companies/{id}.
         repo.remove(session, stored)
+    uploads.forget_company(services, stored_id)
     if not is_htmx(request):
         return RedirectResponse("/", status_code=303)
     return render(

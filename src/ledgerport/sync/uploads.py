@@ -288,8 +288,18 @@ def imported(session: Session, row: UploadedFileRow) -> bool:
 
 
 def forget_company(services: Services, company_id: uuid.UUID) -> None:
-    """Remove a deleted company's uploaded bytes (its rows went with it)."""
+    """Remove a deleted company's uploaded bytes (its rows went with it); called once
+    the deletion has committed, so a refused deletion keeps its files."""
+    _forget(services, repo.company_prefix(company_id))
+
+
+def forget_connection(services: Services, company_id: uuid.UUID, connection_id: uuid.UUID) -> None:
+    """Remove a deleted connection's uploaded bytes, once its deletion has committed."""
+    _forget(services, repo.connection_prefix(company_id, connection_id))
+
+
+def _forget(services: Services, prefix: str) -> None:
     try:
-        services.blobs.delete_prefix(repo.company_prefix(company_id))
-    except Exception:
-        log.exception("could not remove the uploaded files of deleted company %s", company_id)
+        services.blobs.delete_prefix(prefix)
+    except Exception:  # the deletion stands; left-over bytes are unreachable, not shown
+        log.exception("could not remove uploaded files under %s", prefix)

@@ -33,6 +33,7 @@ from ledgerport.storage.repositories import views
 from ledgerport.storage.repositories.resolvers import company_resolver, company_tags_filter
 from ledgerport.storage.tables import CompanyRow
 from ledgerport.storage.types import utcnow
+from ledgerport.sync import uploads
 
 router = APIRouter(tags=["Companies"], responses=ERROR_RESPONSES)
 
@@ -176,7 +177,10 @@ def delete_company(companyId: str, services: ServicesDep) -> Response:
     """Deletes the company, its connections and all data pulled for it, in one
     transaction. This cannot be undone."""
     with transaction(services.sessions) as session:
-        repo.remove(session, load_company(session, companyId))
+        company = load_company(session, companyId)
+        company_id = company.id
+        repo.remove(session, company)
+    uploads.forget_company(services, company_id)
     return empty(204)
 
 

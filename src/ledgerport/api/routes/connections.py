@@ -34,6 +34,7 @@ from ledgerport.storage.repositories import views
 from ledgerport.storage.repositories.resolvers import connection_resolver
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
+from ledgerport.sync import uploads
 
 router = APIRouter(tags=["Connections"], responses=ERROR_RESPONSES)
 
@@ -145,7 +146,10 @@ def unlink_connection(
 def delete_connection(companyId: str, connectionId: str, services: ServicesDep) -> Response:
     """Revokes and removes the connection. This cannot be undone."""
     with transaction(services.sessions) as session:
-        repo.remove(session, load_connection(session, companyId, connectionId))
+        connection = load_connection(session, companyId, connectionId)
+        ids = connection.company_id, connection.id
+        repo.remove(session, connection)
+    uploads.forget_connection(services, *ids)
     return empty(200)
 
 

@@ -22,6 +22,7 @@ from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import connections as repo
 from ledgerport.storage.tables import ConnectionRow
+from ledgerport.sync import uploads
 
 router = APIRouter(include_in_schema=False, route_class=PortalRoute)
 
@@ -187,6 +188,8 @@ def delete(
     with transaction(services.sessions) as session:
         row = _load(session, company_id, connection_id)
         platform = services.platform_names.get(row.platform_key, row.platform_key)
+        ids = row.company_id, row.id
         actions.delete(session, row)
+    uploads.forget_connection(services, *ids)
     notice = f"The {platform} connection and the data pulled through it are deleted."
     return _done(request, user, services, company_id, notice)

@@ -3,7 +3,10 @@
 Order of belief: a byte-order mark (UTF-8, UTF-16, UTF-32) is certain; NUL bytes in every
 other position mean UTF-16 without a mark; bytes that are valid UTF-8 are UTF-8 (other
 encodings almost never produce valid multi-byte sequences by chance); the rest is
-Windows-1252, what Excel on a Western-European Windows writes for "CSV".
+Windows-1252, what Excel on a Western-European Windows writes for "CSV". A file stitched
+together from both (rows appended by another program) is read line by line: each line
+that is valid UTF-8 as UTF-8, the others as Windows-1252, so neither half turns to
+mojibake.
 
 charset-normalizer was tried for the last step and left out: on short exports it named
 ``mac_iceland`` for German and ``cp1250`` for French Windows-1252 text (``Crčme``), which
@@ -44,6 +47,26 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _mixed_lines(data: bytes) -> str | None:
+    """The text when some lines are UTF-8 with non-ASCII characters and the others
+    Windows-1252; None when no line proves UTF-8 (then the whole file is Windows-1252)."""
+    lines = data.split(b"\n")
+    decoded, proved_utf8 = [], False
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+            proved_utf8 = proved_utf8 or not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                text = line.decode("cp1252")
+            except UnicodeDecodeError:
+                return None
+        if "\x00" in text:
+            return None
+        decoded.append(text)
+    return "\n".join(decoded).removeprefix("\ufeff") if proved_utf8 else None
+
+
 def decode_text(data: bytes) -> DecodedText:
     """The text of ``data`` and the encoding it was read in."""
     candidates: list[str] = []
@@ -58,6 +81,8 @@ def decode_text(data: bytes) -> DecodedText:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
+            if encoding == "utf-8" and (mixed := _mixed_lines(data)) is not None:
+                return DecodedText(mixed, "utf-8+cp1252")
             continue
         if "\x00" in text:
             continue
