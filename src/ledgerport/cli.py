@@ -138,13 +138,23 @@ def worker(workers: int | None, log_level: str) -> None:
     default=None,
     help="The business's size as key=value pairs, e.g. invoices=5000,customers=200.",
 )
-def simulate(platform: str, host: str, port: int, seed: str | None, size: str | None) -> None:
+@click.option(
+    "--faults",
+    default=None,
+    help="Xero only: failures to inject, e.g. 'Invoices=500*3,Invoices=429:30,"
+    "PUT Contacts=hang:60,Invoices=truncate,Invoices=repeat@1' (simulators/xero/faults.py).",
+)
+def simulate(
+    platform: str, host: str, port: int, seed: str | None, size: str | None, faults: str | None
+) -> None:
     """Serve a local stand-in of a vendor's API (Xero or QuickBooks Online): OAuth,
     reads, writes and rate limits at the vendor's own paths, so a client swaps only the
     host. Point ledgerport at it with `ledgerport integration set <key> --base-url`."""
     import uvicorn
 
     seed = seed or f"{platform}-demo"
+    if faults and platform != "xero":
+        raise click.BadParameter("only the Xero simulator injects faults", param_hint="--faults")
     try:
         if platform == "qbo":
             from ledgerport.simulators.qbo import from_cli
@@ -152,8 +162,13 @@ def simulate(platform: str, host: str, port: int, seed: str | None, size: str | 
             app = from_cli(seed, size)
         else:
             from ledgerport.simulators.xero.app import create_app
+            from ledgerport.simulators.xero.faults import parse_faults
 
-            app = create_app(seed=seed, size=_size(size))
+            try:
+                scheduled = parse_faults(faults or "")
+            except ValueError as error:
+                raise click.BadParameter(str(error), param_hint="--faults") from error
+            app = create_app(seed=seed, size=_size(size), faults=scheduled)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--size") from error
     click.echo(f"{platform} simulator on http://{host}:{port} (company {seed!r})")

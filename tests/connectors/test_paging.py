@@ -87,3 +87,17 @@ def test_page_cap() -> None:
         guard.check({"page": str(n)})
     with pytest.raises(PagingLoopError, match="Gave up after 3 pages"):
         guard.check({"page": "99"})
+
+
+def test_a_page_answered_twice_is_caught() -> None:
+    """Page 2 with page 1's records: page 2 was never read. Empty pages may repeat."""
+    guard = PageGuard()
+    first = [{"ID": "a"}, {"ID": "b"}]
+    guard.check_answer({"page": "1"}, first)
+    with pytest.raises(PagingLoopError, match="same records as the previous page"):
+        guard.check_answer({"page": "2"}, [dict(r) for r in first])
+    guard = PageGuard()
+    guard.check_answer({"page": "1"}, first)
+    guard.check_answer({"page": "2"}, [{"ID": "c"}])
+    guard.check_answer({"page": "3"}, [])
+    guard.check_answer({"page": "4"}, [])

@@ -480,6 +480,10 @@ class Engine:
             except PagingLoopError as loop:
                 raise PullFailedError(PullStatus.FETCH_ERROR, str(loop)) from loop
             page = self._fetch(reader, stream, params, since, connection.id, audit, auth)
+            try:
+                guard.check_answer(params, page.records)
+            except PagingLoopError as loop:
+                raise PullFailedError(PullStatus.FETCH_ERROR, str(loop)) from loop
             yield params, page
             params = stream.paginator.next(
                 params, Page(body=page.body, headers=page.headers, record_count=len(page.records))

@@ -10,7 +10,7 @@ sleeping."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from starlette.applications import Starlette
@@ -21,6 +21,7 @@ from starlette.routing import Route
 from ledgerport.connectors.sandbox.books import DEFAULT_SIZE
 from ledgerport.connectors.sandbox.size import CONNECTION_INFO_KEY, Size
 from ledgerport.simulators.xero import accounting, attachments, identity, oauth, writes
+from ledgerport.simulators.xero.faults import Fault
 from ledgerport.simulators.xero.ratelimit import (
     CONCURRENT_LIMIT,
     DAY_LIMIT,
@@ -55,7 +56,8 @@ def tenant_api(handler: Handler) -> Handler:
     """Guard an Accounting API handler as Xero does: Bearer token (401), then a
     ``xero-tenant-id`` the token is connected to (403), then the tenant's concurrent,
     minute and day limits (429); the limit headers go on every answer that reached
-    the limiter."""
+    the limiter. Scheduled faults (``faults.py``) apply after the token and tenant
+    checks."""
 
     async def guarded(request: Request) -> Response:
         sim: XeroSimulator = request.app.state.xero
@@ -68,11 +70,15 @@ def tenant_api(handler: Handler) -> Handler:
         busy = sim.limiter.enter(tenant_id)
         if busy is not None:
             return too_many_requests(busy.headers())
+        path = request.url.path.removeprefix(API_PREFIX)
         try:
+            fault = sim.faults.take(request.method, path)
+            if fault is not None and fault.refuses:
+                return fault.refusal()
             verdict = sim.limiter.take(tenant_id)
             if not verdict.allowed:
                 return too_many_requests(verdict.headers())
-            response = await handler(request)
+            response = await sim.faults.answer(fault, request.method, path, await handler(request))
         finally:
             sim.limiter.leave(tenant_id)
         response.headers.update(verdict.headers())
@@ -169,12 +175,15 @@ def create_app(
     day_limit: int = DAY_LIMIT,
     concurrent_limit: int = CONCURRENT_LIMIT,
     files_share: float = 1.0,
+    faults: Sequence[Fault] = (),
 ) -> Starlette:
     """A Xero simulator for the sandbox company ``seed`` of ``size``; ``clock`` drives
     the books, token expiry and rate limits, which default to Xero's (60 a minute,
-    5,000 a day, 5 at once per tenant)."""
+    5,000 a day, 5 at once per tenant). ``faults`` are scheduled from the start (more
+    can be added to ``app.state.xero.faults`` at any time)."""
     limiter = RateLimiter(clock, minute_limit, day_limit, concurrent_limit)
     app = Starlette(routes=_routes())
     app.state.xero = XeroSimulator(seed, clock, size, client_id, client_secret, limiter)
     app.state.xero.files_share = files_share
+    app.state.xero.faults.add(*faults)
     return app

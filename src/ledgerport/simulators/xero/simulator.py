@@ -33,6 +33,7 @@ from ledgerport.connectors.sandbox.writeback import (
 )
 from ledgerport.connectors.writes import LoggedWrite, RecordChange, WriteKind
 from ledgerport.domain.enums import DataType
+from ledgerport.simulators.xero.faults import FaultSchedule
 from ledgerport.simulators.xero.index import Index, build_index
 from ledgerport.simulators.xero.ratelimit import RateLimiter
 from ledgerport.simulators.xero.tokens import AccessGrant, TokenStore
@@ -113,7 +114,8 @@ class Checkpoint:
 class XeroSimulator:
     """The simulator's state, reachable from handlers as ``request.app.state.xero``
     and from tests as ``app.state.xero``. Test hooks are plain methods:
-    :meth:`expire_access_tokens`, and ``tokens.issue(...)`` to skip the consent page."""
+    :meth:`expire_access_tokens`, ``tokens.issue(...)`` to skip the consent page, and
+    ``faults.add(...)`` to schedule failures (``faults.py``)."""
 
     def __init__(
         self,
@@ -133,6 +135,8 @@ class XeroSimulator:
         )
         self.tokens = TokenStore(clock)
         self.limiter = limiter
+        # Misbehaviour on demand (5xx, 429, hangs, cut bodies, repeated pages): faults.py.
+        self.faults = FaultSchedule()
         self.log = WriteLog(clock)
         self.overlay = Overlay()
         self._write_lock = threading.RLock()
