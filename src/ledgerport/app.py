@@ -10,8 +10,8 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 
-from ledgerport import __version__
-from ledgerport.api import errors
+from ledgerport import __version__, webhooks
+from ledgerport.api import access_log, body_limit, errors, metrics
 from ledgerport.api.deps import require_api_key
 from ledgerport.api.idempotency import IdempotencyMiddleware
 from ledgerport.api.responses import JSONBytes
@@ -33,6 +33,7 @@ from ledgerport.api.routes import files as file_routes
 from ledgerport.api.routes import settings as settings_routes
 from ledgerport.api.routes import uploads as upload_routes
 from ledgerport.api.routes import validation as validation_routes
+from ledgerport.api.routes import webhooks as webhook_routes
 from ledgerport.config import Settings
 from ledgerport.portal import auth as portal_auth
 from ledgerport.portal import companies as portal_companies
@@ -40,10 +41,13 @@ from ledgerport.portal import company as portal_company
 from ledgerport.portal import connections as portal_connections
 from ledgerport.portal import link, logos, oauth
 from ledgerport.portal import settings as portal_settings
+from ledgerport.portal import webhooks as portal_webhooks
 from ledgerport.portal.spend import routes as portal_spend
 from ledgerport.portal.templates import STATIC_DIR
 from ledgerport.services import Services
+from ledgerport.storage.types import utcnow
 from ledgerport.sync.jobs import make_queue, register_tasks, start_in_process
+from ledgerport.webhooks.tasks import register as register_webhook_tasks
 
 DESCRIPTION = (
     "A self-hosted, Codat-compatible API for small-business accounting data. "
@@ -59,6 +63,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         services.settings.queue_url, services.settings.data_dir, services.settings.queue_name
     )
     tasks = register_tasks(queue, services)
+    webhook_tasks = register_webhook_tasks(queue, services)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -83,6 +88,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.state.services = services
     app.state.queue = queue
     app.state.tasks = tasks
+    app.state.webhook_tasks = webhook_tasks
     app.state.settings = services.settings
     errors.install(app)
 
@@ -96,6 +102,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.include_router(validation_routes.router, dependencies=authenticated)
     app.include_router(attachment_routes.router, dependencies=authenticated)
     app.include_router(file_routes.router, dependencies=authenticated)
+    app.include_router(webhook_routes.router, dependencies=authenticated)
     app.include_router(upload_routes.router, dependencies=authenticated)
     for module in (push, payables, expenses):
         app.include_router(module.router, dependencies=authenticated)
@@ -110,6 +117,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.include_router(portal_company.router)
     app.include_router(portal_settings.router)
     app.include_router(portal_spend.router)  # the Spend Insights tab
+    app.include_router(portal_webhooks.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/health", include_in_schema=False)
@@ -119,6 +127,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         return JSONBytes({"status": "ok", "version": __version__})
 
     app.add_middleware(IdempotencyMiddleware, services=services)
+    body_limit.install(app, services.settings)  # outside the Idempotency-Key middleware
+    hooks = metrics.install(app, services, queue)  # last: its middleware times all others
+    hooks.webhook_delivery_lag = lambda session: webhooks.lag_seconds(session, utcnow())
+    access_log.install()  # Link tokens and OAuth codes in URLs never reach the log
     _document_errors_as_codat_does(app)
     return app
 

@@ -115,6 +115,7 @@ def worker(workers: int | None, log_level: str) -> None:
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     from ledgerport.sync.jobs import make_queue, register_tasks, run_worker
+    from ledgerport.webhooks.tasks import register as register_webhook_tasks
 
     settings = _settings()
     upgrade(settings.resolved_database_url)
@@ -122,6 +123,7 @@ def worker(workers: int | None, log_level: str) -> None:
     try:
         queue = make_queue(settings.queue_url, settings.data_dir, settings.queue_name)
         register_tasks(queue, services)
+        register_webhook_tasks(queue, services)
         click.echo(f"ledgerport worker on {settings.queue_url or 'the embedded SQLite queue'}")
         run_worker(queue, workers or settings.job_workers)
     finally:
@@ -430,7 +432,7 @@ def new_encryption_key() -> None:
 def rotate_keys() -> None:
     """Re-encrypt every stored token and client secret with the first configured key."""
     from ledgerport.services import Services
-    from ledgerport.storage.repositories import grants, integrations
+    from ledgerport.storage.repositories import grants, integrations, webhooks
 
     settings = _settings()
     upgrade(settings.resolved_database_url)
@@ -439,6 +441,10 @@ def rotate_keys() -> None:
         with transaction(services.sessions) as session:
             tokens = grants.rotate_all(session, services.vault)
             secrets = integrations.rotate_all(session, services.vault)
-        click.echo(f"Re-encrypted {tokens} grant(s) and {secrets} client secret(s).")
+            signing = webhooks.rotate_all(session, services.vault)
+        click.echo(
+            f"Re-encrypted {tokens} grant(s), {secrets} client secret(s) and {signing} "
+            "webhook signing secret(s)."
+        )
     finally:
         services.close()

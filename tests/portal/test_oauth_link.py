@@ -112,7 +112,9 @@ def test_approving_at_the_platform_links_the_connection(world: World) -> None:
         assert stored.refresh_token
         assert world.xero.state.xero.tokens.access(stored.access_token) is not None
         assert [e.type for e in events.for_company(session, row.company_id)] == [
-            "connection.connected"
+            "company.created",
+            "connection.created",
+            "connection.connected",
         ]
     assert world.xero.calls["POST /connect/token"] == 1
     assert world.xero.calls["GET /connections"] == 1  # identify: which organisation

@@ -14,7 +14,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -139,6 +140,20 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _unstorable_value(request: Request, exc: Exception) -> Response:
+    # PostgreSQL refuses what SQLite keeps: a NUL character in text or JSON, a string
+    # longer than its column. Either came in the request, so it is the caller's 400;
+    # the transaction rolled back, and the body does not echo the value.
+    log.info("unstorable value, correlationId=%s: %s", correlation_id(request), type(exc).__name__)
+    return error_response(
+        request,
+        400,
+        "The request holds a value that cannot be stored: text with a NUL character, "
+        "or an id or name longer than the field allows.",
+        can_be_retried="False",
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     cid = correlation_id(request)
     log.exception("unhandled error, correlationId=%s", cid, exc_info=exc)
@@ -151,4 +166,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(InterfaceError, _database_unavailable)
+    # Every pooled connection busy past the pool's timeout: overloaded, so retry later.
+    app.add_exception_handler(PoolTimeoutError, _database_unavailable)
+    app.add_exception_handler(DataError, _unstorable_value)
     app.add_exception_handler(Exception, _unexpected)

@@ -11,10 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 
-class JSONBytes(Response):
+class JSONBytes(JSONResponse):
+    """A ``JSONResponse`` (so FastAPI documents each route's ``response_model`` as its
+    body; any other response class is documented as a bare string) rendered by orjson."""
+
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import UploadFile
 
 from ledgerport.connectors.writes import UploadedFile
+from ledgerport.domain.uploaded_files import clean_name
 from ledgerport.errors import BadRequestError
 
 OCTET_STREAM = "application/octet-stream"
@@ -26,9 +27,8 @@ def checked_upload(
         raise BadRequestError(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
     if not content:
         raise BadRequestError("The file is empty.")
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
     return UploadedFile(
-        name=name or default_name,
+        name=clean_name(filename, default_name),
         content_type=content_type or OCTET_STREAM,
         content=content,
     )

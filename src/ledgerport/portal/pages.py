@@ -21,6 +21,7 @@ from ledgerport.portal.templates import TEMPLATES
 NAVIGATION = (
     ("Companies", "portal_companies"),
     ("Spend Insights", "portal_spend_insights"),
+    ("Webhooks", "portal_webhooks"),
     ("Settings", "portal_settings"),
 )
 

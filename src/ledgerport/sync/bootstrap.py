@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.domain.tokens import new_nonce
-from ledgerport.storage.repositories import companies, connections
+from ledgerport.storage.repositories import companies, connections, webhook_events
 from ledgerport.storage.tables import CompanyRow
 from ledgerport.storage.types import utcnow
 
@@ -35,4 +35,5 @@ def create_sandbox_company(session: Session) -> CompanyRow:
     connection.status = ConnectionStatus.LINKED.value
     connection.link_used_at = now
     session.flush()
+    webhook_events.connection_linked(session, connection, ConnectionStatus.PENDING_AUTH.value, now)
     return company

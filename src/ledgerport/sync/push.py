@@ -53,7 +53,14 @@ from ledgerport.domain.push import PushOption, PushStatus, validate
 from ledgerport.errors import BadRequestError, NotFoundError, ValidationItem
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import attachments, connections, pulls, pushes, records
+from ledgerport.storage.repositories import (
+    attachments,
+    connections,
+    pulls,
+    pushes,
+    records,
+    webhook_events,
+)
 from ledgerport.storage.tables import CompanyRow, ConnectionRow, PushOperationRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import recovery
@@ -289,6 +296,8 @@ def submit(
         row.file_content = None
     with transaction(services.sessions) as session:
         session.add(row)
+        if problems:  # refused before anything was sent: the write is over
+            webhook_events.push_finished(session, row, now)
     if problems:
         return _reload(services, row.id)
     runner = PushRunner(services, queue_pull=queue_pull)
@@ -564,6 +573,7 @@ class PushRunner:
             uploaded = self._store_result(session, row, result, now)
             if uploaded is not None:  # an upload's data is the file as stored
                 current.data = uploaded
+            webhook_events.push_finished(session, current, current.completed or now)
             queued: list[uuid.UUID] = []
             wanted = (current.audit or {}).get("syncOnComplete", True)
             if self.queue_pull is not None and wanted:
@@ -673,6 +683,7 @@ class PushRunner:
                 }
             if attempt is not None:
                 current.audit = _with_attempt(current.audit, attempt)
+            webhook_events.push_finished(session, current, current.completed or now)
         return Outcome(status)
 
     def _later(
@@ -735,6 +746,7 @@ class PushRunner:
                         + (f"; last problem: {row.error_message}" if row.error_message else ".")
                     )
                     row.file_content = None
+                    webhook_events.push_finished(session, row, now)
                 else:
                     due.append(row.id)
         return due

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ledgerport.api.models.common import PagingInfo
+from ledgerport.domain.accounting.fields import Number
 from ledgerport.domain.expenses import ExpenseType, TransactionStatus
 from ledgerport.domain.push import parse_date
 
@@ -228,8 +229,9 @@ class TaxRateMappingInfo(BaseModel):
     id: str
     name: str
     code: str | None = None
-    effectiveTaxRate: Decimal
-    totalTaxRate: Decimal
+    # Number, not Decimal: a plain Decimal is documented as a string in responses.
+    effectiveTaxRate: Number
+    totalTaxRate: Number
     validTransactionTypes: list[ExpenseType]
 
 

@@ -28,6 +28,7 @@ from ledgerport.api.routes.attachments import OCTET_STREAM, content_disposition
 from ledgerport.api.routes.companies import load_company
 from ledgerport.api.routes.connections import load_connection
 from ledgerport.api.uploads import checked_upload
+from ledgerport.domain import uploaded_files
 from ledgerport.domain.dates import to_codat
 from ledgerport.errors import BadRequestError, NotFoundError
 from ledgerport.storage.repositories import files as repo
@@ -36,61 +37,17 @@ from ledgerport.sync import uploads
 
 router = APIRouter(tags=["Files"], responses=ERROR_RESPONSES)
 
-MAX_FILES = 20
-MAX_FILE_BYTES = 10 * 1024 * 1024
-
-_ZIP = (b"PK\x03\x04",)
-_OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
-SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "xlsx": _ZIP,
-    "xlsb": _ZIP,
-    "docx": _ZIP,
-    "pptx": _ZIP,
-    "xls": _OLE,
-    "doc": _OLE,
-    "ppt": _OLE,
-    "csv": (),  # text: checked below
-}
-"""The types Codat accepts, by extension, and how each file of that type begins
-(Office Open XML files are zip archives; the older Office formats are OLE2 files)."""
-
-
-def _is_text(content: bytes) -> bool:
-    """Text as a CSV holds it: no NUL bytes, unless it is UTF-16 with its byte-order
-    mark (what Excel's "Unicode text" export writes)."""
-    return content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in content
-
 
 def _checked(file: UploadFile, position: int) -> uploads.Incoming:
     uploaded = checked_upload(
         file.filename,
         file.content_type,
-        file.file.read(MAX_FILE_BYTES + 1),
-        max_bytes=MAX_FILE_BYTES,
+        file.file.read(uploaded_files.MAX_FILE_BYTES + 1),
+        max_bytes=uploaded_files.MAX_FILE_BYTES,
         default_name=f"file-{position}",
     )
-    name = uploaded.name
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in SIGNATURES:
-        allowed = ", ".join(sorted(e.upper() for e in SIGNATURES))
-        raise BadRequestError(
-            f"File '{name}' has a type that cannot be uploaded. Allowed types: {allowed}."
-        )
-    content = uploaded.content
-    signatures = SIGNATURES[extension]
-    looks_right = (
-        any(content.startswith(s) for s in signatures) if signatures else _is_text(content)
-    )
-    if not looks_right:
-        raise BadRequestError(
-            f"File '{name}' does not contain {extension.upper()} data: its content does not "
-            "match its extension."
-        )
-    return uploads.Incoming(name, uploaded.content_type, content)
+    uploaded_files.check_type(uploaded.name, uploaded.content)
+    return uploads.Incoming(uploaded.name, uploaded.content_type, uploaded.content)
 
 
 @router.post(
@@ -106,10 +63,7 @@ def upload_files(
     file: Annotated[list[UploadFile], File(description="The files to upload.")],
     services: ServicesDep,
 ) -> Response:
-    if len(file) > MAX_FILES:
-        raise BadRequestError(
-            f"Too many files: {len(file)} were sent, at most {MAX_FILES} can be uploaded at a time."
-        )
+    uploaded_files.check_count(len(file))
     with services.sessions() as session:
         connection = load_connection(session, companyId, connectionId)
     # Every file is checked (and, on a file-upload connection, understood) before any

@@ -3,8 +3,8 @@ Data, Data history and Uploaded files, and Refresh data."""
 
 from fastapi import APIRouter
 
-from ledgerport.portal.company import data_pages, history, manage, overview
+from ledgerport.portal.company import data_pages, files, history, manage, overview
 
 router = APIRouter(include_in_schema=False)
-for _module in (overview, manage, data_pages, history):
+for _module in (overview, manage, data_pages, history, files):
     router.include_router(_module.router)

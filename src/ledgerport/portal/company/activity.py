@@ -31,6 +31,9 @@ _EVENT_TEXT = {
     "connection.failed": "{platform} connection failed to link",
     "connection.authorizationExpiring": "{platform} authorization expires soon: pull to keep it",
 }
+# The log shows only these events: the others (company and connection created or
+# deleted, reads and writes ended) are already entries of their own, or webhook-only.
+_LOGGED = EventRow.type.in_(list(_EVENT_TEXT))
 
 
 @dataclass(frozen=True)
@@ -149,14 +152,17 @@ def activity_page(
     ).all()
     event_rows = session.scalars(
         select(EventRow)
-        .where(EventRow.company_id == company_id)
+        .where(EventRow.company_id == company_id, _LOGGED)
         .order_by(EventRow.created.desc(), EventRow.id)
         .limit(upto)
     ).all()
     counts = [
         session.scalar(select(func.count()).where(table.company_id == company_id)) or 0
-        for table in (PullOperationRow, PushOperationRow, EventRow)
+        for table in (PullOperationRow, PushOperationRow)
     ]
+    counts.append(
+        session.scalar(select(func.count()).where(EventRow.company_id == company_id, _LOGGED)) or 0
+    )
     linked = {
         (row.connection_id, row.created)
         for row in event_rows

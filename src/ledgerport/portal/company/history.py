@@ -1,4 +1,4 @@
-"""The Data history tab (every pull, live while any runs) and Uploaded files."""
+"""The Data history tab: every pull, live while any runs."""
 
 from __future__ import annotations
 
@@ -117,14 +117,3 @@ def history_page(
     wants_fragment = is_htmx(request) and request.headers.get("HX-Target") == HISTORY_ID
     template = "_history.html" if wants_fragment else "history.html"
     return render(request, f"portal/company/{template}", context, user=user)
-
-
-@router.get("/portal/companies/{company_id}/files", name="portal_company_files")
-def files_page(
-    company_id: str, request: Request, user: CurrentUser, services: ServicesDep
-) -> Response:
-    # Uploads arrive with issue 7; until then there is nothing to list, and the page
-    # says so rather than showing example rows.
-    with services.sessions() as session:
-        found = common.load(session, company_id)
-    return render(request, "portal/company/files.html", {"page": found, "tab": "files"}, user=user)

@@ -11,7 +11,7 @@ from ledgerport.domain.connections import check_client_transition
 from ledgerport.domain.dates import to_codat
 from ledgerport.domain.enums import ConnectionStatus, ErrorStatus
 from ledgerport.domain.tokens import new_nonce
-from ledgerport.storage.repositories import events, grants
+from ledgerport.storage.repositories import events, grants, webhook_events
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
 
@@ -39,6 +39,7 @@ def create_pending(session: Session, company_id: uuid.UUID, platform_key: str) -
     )
     session.add(row)
     session.flush()
+    webhook_events.connection_created(session, row, now)
     return row
 
 
@@ -60,6 +61,7 @@ def pending_for_platform(
 
 
 def remove(session: Session, connection: ConnectionRow) -> None:
+    webhook_events.connection_deleting(session, connection, utcnow())
     session.delete(connection)
     session.flush()
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.domain.tokens import new_nonce
+from ledgerport.storage.repositories import webhook_events
 from ledgerport.storage.tables import (
     CompanyRow,
     ConnectionRow,
@@ -80,6 +81,8 @@ def create_partner_connection(session: Session, company_id: uuid.UUID, key: str)
     )
     session.add(row)
     session.flush()
+    webhook_events.connection_created(session, row, now)
+    webhook_events.connection_linked(session, row, "PendingAuth", now)
     return row
 
 
@@ -194,6 +197,8 @@ def attach_push(
         row.push_operation_id = push_operation_id
         row.status, row.message = status, message
         session.flush()
+        # The sync may be settled now (its push ended before it was linked here).
+        webhook_events.expense_sync_progressed(session, row.sync_id, utcnow())
 
 
 def _live(kind: str) -> Any:

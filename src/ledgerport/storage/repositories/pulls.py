@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
 from ledgerport.domain.pulls import ACTIVE, PullStatus
+from ledgerport.storage.repositories import webhook_events
 from ledgerport.storage.tables import PullOperationRow
 
 
@@ -99,6 +100,7 @@ def finish(
     row.error_message = error
     if audit is not None:
         row.audit = audit
+    webhook_events.pull_finished(session, row, now)  # read.completed, once a group ends
 
 
 def company_scope(company_id: uuid.UUID) -> Select[Any]:

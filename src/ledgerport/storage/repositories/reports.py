@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, undefer
 
+from ledgerport.storage.repositories import webhook_events
 from ledgerport.storage.tables import ReportRow
 
 IN_PROGRESS = "InProgress"
@@ -89,6 +90,8 @@ def complete(session: Session, report_id: uuid.UUID, result: dict[str, Any], now
         .values(status=COMPLETE, result=result, updated=now)
         .execution_options(synchronize_session=False)
     )
+    if done.rowcount:  # type: ignore[attr-defined]
+        webhook_events.report_finished(session, report_id, now)
     return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
@@ -99,6 +102,8 @@ def fail(session: Session, report_id: uuid.UUID, message: str, now: datetime) ->
         .values(status=ERROR, error_message=message[:2000], updated=now)
         .execution_options(synchronize_session=False)
     )
+    if done.rowcount:  # type: ignore[attr-defined]
+        webhook_events.report_finished(session, report_id, now)
     return bool(done.rowcount)  # type: ignore[attr-defined]
 
 

@@ -20,6 +20,11 @@ from ledgerport.storage.tables.records import DatasetRow, RecordRow
 from ledgerport.storage.tables.reports import ReportRow
 from ledgerport.storage.tables.settings import ProfileRow, SyncSettingsRow
 from ledgerport.storage.tables.users import SessionRow, SignInFailureRow, UserRow
+from ledgerport.storage.tables.webhooks import (
+    WebhookAttemptRow,
+    WebhookConsumerRow,
+    WebhookDeliveryRow,
+)
 
 __all__ = [
     "ApiKeyRow",
@@ -46,5 +51,8 @@ __all__ = [
     "SyncSettingsRow",
     "UploadedFileRow",
     "UserRow",
+    "WebhookAttemptRow",
+    "WebhookConsumerRow",
+    "WebhookDeliveryRow",
     "WriteLogRow",
 ]

@@ -28,7 +28,9 @@ from ledgerport.errors import ApiError, BadRequestError, Validation, ValidationI
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import expenses as repo
+from ledgerport.storage.repositories import webhook_events
 from ledgerport.storage.tables import ExpenseConfigRow, ExpenseSyncRow, PushOperationRow
+from ledgerport.storage.types import utcnow
 from ledgerport.sync import push
 from ledgerport.sync.jobs import Tasks
 
@@ -203,6 +205,8 @@ def sync_batch(
             )
             if not refused and item.record is not None:
                 planned.append((row.id, item.data_type, WriteKind.CREATE, item.record, None))
+        if not planned:  # every transaction refused: the sync is over already
+            webhook_events.expense_sync_progressed(session, sync.id, utcnow())
         session.expunge(sync)
     submit_all(services, tasks, sync, planned)
     return JSONBytes({"syncId": str(sync.id)})
