@@ -12,11 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from ledgerport.api.routes.attachments import PARENTS, content_disposition
+from ledgerport.api.routes.attachments import PARENTS
 from ledgerport.connectors.spec import SourceAttachment
 from ledgerport.domain.accounting.registry import URL_SEGMENTS
 from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.domain.pulls import PullStatus
+from ledgerport.domain.uploaded_files import content_disposition
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import attachments, pulls, records

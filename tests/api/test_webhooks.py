@@ -5,13 +5,11 @@ delivery log and replay."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from standardwebhooks.webhooks import Webhook
 
-from ledgerport.config import Settings
 from ledgerport.domain import webhooks as rules
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
@@ -19,7 +17,8 @@ from ledgerport.storage.repositories import webhooks as repo
 from ledgerport.storage.types import utcnow
 from ledgerport.webhooks import consumers
 from ledgerport.webhooks.delivery import Dispatcher
-from tests.webhooks.receiver import Receiver, serve_receiver
+from tests.webhooks.fixtures import http_receiver_settings, running_receiver  # noqa: F401
+from tests.webhooks.receiver import Receiver
 
 HTTPS = "https://hooks.example.com/codat"
 
@@ -29,17 +28,6 @@ def backend(request: pytest.FixtureRequest) -> str:
     """SQLite only: the API layer is the same on either engine
     (delivery's SQL runs on both engines in tests/webhooks)."""
     return str(request.param)
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"webhook_allow_http_private": True})
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with serve_receiver() as running:
-        yield running
 
 
 def _deliver(services: Services) -> int:

@@ -19,12 +19,13 @@ from pydantic import SecretStr
 from ledgerport.config import IntegrationSettings, Settings
 from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.services import Services
+from ledgerport.simulators.xero.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import grants
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
 from tests.factories import platform
-from tests.live_server import serve
+from tests.live_server import free_port, serve
 
 Scope = MutableMapping[str, Any]
 
@@ -59,6 +60,21 @@ def with_platform(
         client_id=client_id, client_secret=SecretStr(client_secret), base_url=base_url
     )
     return settings.model_copy(update={"integrations": integrations})
+
+
+def with_xero_on_a_port(settings: Settings, xero_url: str) -> tuple[Settings, int]:
+    """Settings for our server on a free local port (returned with them: Link's OAuth
+    callback comes back there) whose Xero (``gbol``) is the simulator at ``xero_url``,
+    with the simulator's own app."""
+    port = free_port()
+    configured = with_platform(
+        settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"}),
+        "gbol",
+        xero_url,
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+    )
+    return configured, port
 
 
 def linked(

@@ -344,6 +344,19 @@ def test_used_expired_and_wrong_link_urls_are_refused(
     sandbox_review = f"/link/companies/{company_id}/connections/{other.json()['id']}/review"
     assert client.get(f"{sandbox_review}?{other_otp}").status_code == 403  # takes no files
 
+    def every_page() -> list[httpx.Response]:
+        """The upload and review pages, and the upload and Finish forms, with the token."""
+        return [
+            client.get(upload_url),
+            client.get(review_url),
+            client.post(
+                f"{base}/files",
+                data={"otp": otp, "csrf_token": token},
+                files=[("file", ("b.csv", io.BytesIO(SHEET.encode()), "text/csv"))],
+            ),
+            client.post(finish["action"], data=finish["fields"]),
+        ]
+
     # Expired: every page and form says so.
     with services.engine.begin() as db:
         db.execute(
@@ -351,16 +364,7 @@ def test_used_expired_and_wrong_link_urls_are_refused(
             .where(ConnectionRow.id == uuid.UUID(connection_id))
             .values(link_issued_at=utcnow() - timedelta(days=31))
         )
-    expired = [
-        client.get(upload_url),
-        client.get(review_url),
-        client.post(
-            f"{base}/files",
-            data={"otp": otp, "csrf_token": token},
-            files=[("file", ("b.csv", io.BytesIO(SHEET.encode()), "text/csv"))],
-        ),
-        client.post(finish["action"], data=finish["fields"]),
-    ]
+    expired = every_page()
     assert [r.status_code for r in expired] == [410] * 4
     assert all("expired" in r.text for r in expired)
     with services.engine.begin() as db:
@@ -373,14 +377,7 @@ def test_used_expired_and_wrong_link_urls_are_refused(
     # Used: Finish consumes it, once.
     assert client.post(finish["action"], data=finish["fields"]).status_code == 200
     used = [
-        client.get(upload_url),
-        client.get(review_url),
-        client.post(
-            f"{base}/files",
-            data={"otp": otp, "csrf_token": token},
-            files=[("file", ("b.csv", io.BytesIO(SHEET.encode()), "text/csv"))],
-        ),
-        client.post(finish["action"], data=finish["fields"]),
+        *every_page(),
         client.post(f"{base}/uploads/{_uploads(services)[0].id}/confirm", data=finish["fields"]),
     ]
     assert [r.status_code for r in used] == [410] * 5

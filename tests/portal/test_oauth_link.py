@@ -22,13 +22,12 @@ from ledgerport.config import Settings
 from ledgerport.connectors.sandbox.size import Size
 from ledgerport.services import Services
 from ledgerport.simulators.xero import create_app as create_xero
-from ledgerport.simulators.xero.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import events, grants
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
 from tests.factories import oauth, platform
-from tests.live_server import free_port, serve
+from tests.live_server import serve
 
 SIZE = Size(customers=5, suppliers=5, invoices=10, bills=10, direct_costs=2, history_days=30)
 
@@ -59,14 +58,7 @@ class World:
 @pytest.fixture
 def world(settings: Settings) -> Iterator[World]:
     with oauth.running(create_xero("link-test", size=SIZE)) as (xero_url, xero):
-        port = free_port()
-        configured = oauth.with_platform(
-            settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"}),
-            "gbol",
-            xero_url,
-            DEFAULT_CLIENT_ID,
-            DEFAULT_CLIENT_SECRET,
-        )
+        configured, port = oauth.with_xero_on_a_port(settings, xero_url)
         services = Services.build(configured)
         try:
             with serve(create_server(services=services), port=port) as url:

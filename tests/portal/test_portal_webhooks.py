@@ -5,14 +5,12 @@ the delivery log with replay, and CSRF on every form."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
 from standardwebhooks.webhooks import Webhook
 
-from ledgerport.config import Settings
 from ledgerport.services import Services
 from ledgerport.storage.repositories import webhooks as repo
 from ledgerport.webhooks.delivery import Dispatcher
@@ -23,7 +21,8 @@ from tests.portal.portal_session import (
     htmx,
     sign_in,
 )
-from tests.webhooks.receiver import Receiver, serve_receiver
+from tests.webhooks.fixtures import http_receiver_settings, running_receiver  # noqa: F401
+from tests.webhooks.receiver import Receiver
 
 
 @pytest.fixture(params=["sqlite"])
@@ -31,17 +30,6 @@ def backend(request: pytest.FixtureRequest) -> str:
     """SQLite only: the page is the same on either engine
     (delivery's SQL runs on both engines in tests/webhooks)."""
     return str(request.param)
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"webhook_allow_http_private": True})
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with serve_receiver() as running:
-        yield running
 
 
 @pytest.fixture

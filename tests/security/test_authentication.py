@@ -34,11 +34,10 @@ from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.portal.routing import PortalRoute
 from ledgerport.services import Services
 from ledgerport.simulators.xero import create_app as create_xero
-from ledgerport.simulators.xero.app import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from ledgerport.simulators.xero.app import DEFAULT_CLIENT_SECRET
 from ledgerport.storage.repositories import grants
 from tests.api.test_auth import assert_codat_error
 from tests.factories import oauth, platform
-from tests.live_server import free_port
 from tests.portal.portal_session import cheap_passwords, sign_in  # noqa: F401
 
 # Served without an API key: the Link pages a company opens (their token is the
@@ -240,14 +239,7 @@ def test_keys_tokens_and_link_secrets_are_never_logged(
         oauth.running(create_xero("log-test", size=SIZE)) as (xero_url, _xero),
         _capturing_access_log(caplog),
     ):
-        port = free_port()
-        configured = oauth.with_platform(
-            settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"}),
-            "gbol",
-            xero_url,
-            DEFAULT_CLIENT_ID,
-            DEFAULT_CLIENT_SECRET,
-        )
+        configured, port = oauth.with_xero_on_a_port(settings, xero_url)
         services = Services.build(configured)
         first_key = platform.api_key(services)
         try:

@@ -1,24 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-import pytest
-
-from ledgerport.config import Settings
-from tests.webhooks.receiver import Receiver, serve_receiver
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """The root settings, letting consumers use http:// to the local receiver."""
-    return settings.model_copy(update={"webhook_allow_http_private": True})
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with serve_receiver() as running:
-        yield running
+from tests.webhooks.fixtures import http_receiver_settings, running_receiver  # noqa: F401
 
 
 class Clock:

@@ -5,6 +5,7 @@ where the spec has one)."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -37,6 +38,8 @@ from ledgerport.storage.tables import (
     CompanyRow,
     ConnectionRow,
     EventRow,
+    ExpenseSyncRow,
+    ExpenseTransactionRow,
     PushOperationRow,
     WebhookDeliveryRow,
 )
@@ -98,6 +101,35 @@ def _new_company(session: Session) -> None:
     )
 
 
+def _payment(session: Session, sync: ExpenseSyncRow, transaction_id: str) -> ExpenseTransactionRow:
+    """A payment to write as a direct cost, added to an expense sync."""
+    return expenses.add_transaction(
+        session,
+        sync,
+        transaction_id=transaction_id,
+        type="Payment",
+        data_type="directCosts",
+        kind="Create",
+        request={},
+    )
+
+
+def _push(company_id: uuid.UUID, connection_id: uuid.UUID, **fields: Any) -> PushOperationRow:
+    """A Create push on the connection, not yet added: ``fields`` say how far it got."""
+    return PushOperationRow(
+        id=uuid.uuid4(),
+        company_id=company_id,
+        connection_id=connection_id,
+        kind="Create",
+        timeout_minutes=60,
+        validation={},
+        changes=[],
+        in_doubt=False,
+        audit={},
+        **fields,
+    )
+
+
 def _change(name: str, company_id: uuid.UUID, connection_id: uuid.UUID) -> Callable[[Session], Any]:
     """One change per event type, made with the storage function the app uses."""
 
@@ -124,36 +156,21 @@ def _change(name: str, company_id: uuid.UUID, connection_id: uuid.UUID) -> Calla
 
     def expense_sync(session: Session) -> None:
         sync = expenses.create_sync(session, company_id, connection_id, "expenses")
-        row = expenses.add_transaction(
-            session,
-            sync,
-            transaction_id="t1",
-            type="Payment",
-            data_type="directCosts",
-            kind="Create",
-            request={},
-        )
+        row = _payment(session, sync, "t1")
         expenses.attach_push(session, row.id, None, status="PushError", message="down")
 
     def write(session: Session) -> None:
         now = utcnow()
-        row = PushOperationRow(
-            id=uuid.uuid4(),
-            company_id=company_id,
-            connection_id=connection_id,
+        row = _push(
+            company_id,
+            connection_id,
             data_type="bills",
-            kind="Create",
             status="Success",
             status_code=200,
             requested=now,
             completed=now,
-            timeout_minutes=60,
             data={"id": "bill-1"},
-            validation={},
-            changes=[],
             attempts=1,
-            in_doubt=False,
-            audit={},
             origin="push",
         )
         session.add(row)
@@ -344,25 +361,19 @@ def test_writes_send_successful_and_unsuccessful_events(services: Services) -> N
     helpers.consumer(services, "https://hooks.example.com/all", event_types=ALL_TYPES)
     company_id, connection_id = _sandbox_company(services)
     start = _counts(services)[0]
-    done = push.submit(
+    create_supplier = functools.partial(
+        push.submit,
         services,
         None,
         company_id=company_id,
         connection_id=connection_id,
         data_type=DataType.SUPPLIERS,
         kind=WriteKind.CREATE,
-        record={"supplierName": "Webhook Supplies Ltd", "status": "Active"},
-        run_now=True,
     )
-    refused = push.submit(
-        services,
-        None,
-        company_id=company_id,
-        connection_id=connection_id,
-        data_type=DataType.SUPPLIERS,
-        kind=WriteKind.CREATE,
-        record={"status": "Nonsense"},
+    done = create_supplier(
+        record={"supplierName": "Webhook Supplies Ltd", "status": "Active"}, run_now=True
     )
+    refused = create_supplier(record={"status": "Nonsense"})
     assert (done.status, refused.status) == ("Success", "Failed")
     sent = _envelopes(services, start)
     assert [e["eventType"] for e in sent] == [
@@ -387,41 +398,18 @@ def test_expense_syncs_and_reports_send_their_product_events(services: Services)
     now = utcnow()
     with transaction(services.sessions) as session:
         sync = expenses.create_sync(session, company_id, connection_id, "expenses")
-        first = expenses.add_transaction(
-            session,
-            sync,
-            transaction_id="t1",
-            type="Payment",
-            data_type="directCosts",
-            kind="Create",
-            request={},
-        )
-        second = expenses.add_transaction(
-            session,
-            sync,
-            transaction_id="t2",
-            type="Payment",
-            data_type="directCosts",
-            kind="Create",
-            request={},
-        )
+        first = _payment(session, sync, "t1")
+        second = _payment(session, sync, "t2")
         sync_id, first_id, second_id = sync.id, first.id, second.id
-    op = PushOperationRow(
-        id=uuid.uuid4(),
-        company_id=company_id,
-        connection_id=connection_id,
+    op = _push(
+        company_id,
+        connection_id,
         data_type="directCosts",
-        kind="Create",
         status="Pending",
         status_code=202,
         requested=now,
-        timeout_minutes=60,
         data={},
-        validation={},
-        changes=[],
         attempts=0,
-        in_doubt=False,
-        audit={},
         origin=f"expenses:{sync_id}",
     )
     with transaction(services.sessions) as session:

@@ -96,10 +96,10 @@ def check_type(name: str, content: bytes, allowed: frozenset[str] | None = None)
 
 
 def content_disposition(filename: str) -> str:
-    """``attachment`` with the file's name, for handing an uploaded file back: a plain
-    ASCII ``filename`` every client reads, plus RFC 6266's ``filename*`` when the real
-    name is not plain ASCII. Quotes, backslashes and control characters never reach the
-    header."""
+    """``attachment`` with the file's name, for handing a file back (an upload, a
+    record's attachment): a plain ASCII ``filename`` every client reads, plus RFC 6266's
+    ``filename*`` when the real name is not plain ASCII. Quotes, backslashes and control
+    characters never reach the header."""
     cleaned = "".join(c for c in filename if c.isprintable()) or "attachment"
     fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in cleaned)
     header = f'attachment; filename="{fallback}"'

@@ -23,9 +23,8 @@ from ledgerport.portal import csrf, link_upload, oauth
 from ledgerport.portal.link_flow import (
     BAD_LINK,
     SESSION_EXPIRED,
-    complete,
+    complete_posted,
     connection_state,
-    finished,
     message,
     page,
     parse_uuid,
@@ -35,8 +34,7 @@ from ledgerport.portal.link_flow import (
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import companies, connections
-from ledgerport.storage.tables import CompanyRow
-from ledgerport.storage.types import utcnow
+from ledgerport.storage.tables import CompanyRow, ConnectionRow
 from ledgerport.sync.integrations import oauth_app
 
 router = APIRouter(include_in_schema=False)
@@ -186,14 +184,9 @@ def connection_link_authorize(
     otp: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    services = services_of(request)
-    if not csrf.is_valid(request, csrf_token):
-        return message(request, 403, *SESSION_EXPIRED)
-    with transaction(services.sessions) as session:
-        state, row = connection_state(services, session, company_id, connection_id, otp)
-        if state != "valid" or row is None:
-            return refusal(request, state)
-        connector = services.connectors.get(row.platform_key)
+    def instead(
+        services: Services, session: Session, row: ConnectionRow, connector: Connector | None
+    ) -> Response | None:
         if connector is None or not _linkable(services, session, connector):
             return message(
                 request,
@@ -212,7 +205,6 @@ def connection_link_authorize(
         if app is not None:
             # Off to the platform's consent page; the connection links on the way back.
             return oauth.start(request, services, session, row, connector, app)
-        done = complete(services, session, row, connector, utcnow())
-        if done is None:
-            return refusal(request, "used")
-    return finished(request, done)
+        return None
+
+    return complete_posted(request, company_id, connection_id, otp, csrf_token, instead=instead)

@@ -12,6 +12,7 @@ Codat's placeholders filled in) or a "connected" page.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +27,7 @@ from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.portal import csrf, oauth
 from ledgerport.portal.templates import TEMPLATES
 from ledgerport.services import Services
+from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import connections, settings, webhook_events
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
@@ -166,6 +168,45 @@ def complete(
     }
     redirect = links.fill_redirect(profile.redirect_url, values) if profile.redirect_url else None
     return Completed(connector.name, first_pulls, redirect)
+
+
+ConnectionState = Callable[[Services, Session, str, str, str], tuple[str, ConnectionRow | None]]
+"""How a form finds its connection from the path and the Link token: ``connection_state``
+or a narrower check."""
+Instead = Callable[[Services, Session, ConnectionRow, Connector | None], Response | None]
+"""What a form answers instead of completing (its own refusals, or the platform's consent
+page for OAuth), or ``None`` to complete."""
+
+
+def complete_posted(
+    request: Request,
+    company_id: str,
+    connection_id: str,
+    otp: str,
+    csrf_token: str,
+    *,
+    state_of: ConnectionState = connection_state,
+    instead: Instead,
+) -> Response:
+    """The form that completes Link (Connect, a file upload's Finish): its CSRF token
+    and the connection's Link token checked, ``instead`` asked, then :func:`complete` in
+    one transaction and :func:`finished` once it has committed."""
+    services = services_of(request)
+    if not csrf.is_valid(request, csrf_token):
+        return message(request, 403, *SESSION_EXPIRED)
+    with transaction(services.sessions) as session:
+        state, row = state_of(services, session, company_id, connection_id, otp)
+        if state != "valid" or row is None:
+            return refusal(request, state)
+        connector = services.connectors.get(row.platform_key)
+        answer = instead(services, session, row, connector)
+        if answer is not None:
+            return answer
+        assert connector is not None  # turned away by instead (or state_of) when missing
+        done = complete(services, session, row, connector, utcnow())
+        if done is None:
+            return refusal(request, "used")
+    return finished(request, done)
 
 
 def finished(request: Request, done: Completed) -> Response:

@@ -26,15 +26,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
+from ledgerport.connectors.spec import Connector
 from ledgerport.domain import uploaded_files
 from ledgerport.domain.uploads import UploadStatus
 from ledgerport.errors import BadRequestError, NotFoundError
 from ledgerport.portal import csrf, link_review, oauth
 from ledgerport.portal.link_flow import (
     SESSION_EXPIRED,
-    complete,
+    complete_posted,
     connection_state,
-    finished,
     message,
     page,
     refusal,
@@ -319,19 +319,20 @@ def finish(
     otp: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    services = services_of(request)
-    if not csrf.is_valid(request, csrf_token):
-        return message(request, 403, *SESSION_EXPIRED)
-    with transaction(services.sessions) as session:
-        state, row = _file_upload_connection(services, session, company_id, connection_id, otp)
-        if state != "valid" or row is None:
-            return refusal(request, state)
-        connector = services.connectors.get(row.platform_key)
-        assert connector is not None  # reads_files said so
+    def instead(
+        services: Services, session: Session, row: ConnectionRow, connector: Connector | None
+    ) -> Response | None:
         if not repo.for_connection(session, row.id, UploadStatus.READY):
             problem = _Problem("Confirm at least one file before you finish.")
             return review_page(request, services, session, row, otp, problem, status=400)
-        done = complete(services, session, row, connector, utcnow())
-        if done is None:
-            return refusal(request, "used")
-    return finished(request, done)
+        return None
+
+    return complete_posted(
+        request,
+        company_id,
+        connection_id,
+        otp,
+        csrf_token,
+        state_of=_file_upload_connection,
+        instead=instead,
+    )

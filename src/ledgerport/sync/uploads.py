@@ -18,7 +18,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -81,18 +81,21 @@ def _sheets_json(mappings: Sequence[SheetMapping]) -> list[dict[str, Any]]:
     return [m.model_dump(mode="json", by_alias=True) for m in mappings]
 
 
+def _kept(incoming: Incoming) -> repo.NewUpload:
+    """The file as any connection keeps it: its bytes, not read."""
+    sha256 = hashlib.sha256(incoming.content).hexdigest()
+    return repo.NewUpload(incoming.file_name, incoming.content_type, incoming.content, sha256)
+
+
 def _understood(incoming: Incoming) -> repo.NewUpload:
     """The file as a file-upload connection keeps it, or a 400 saying why it cannot."""
-    sha256 = hashlib.sha256(incoming.content).hexdigest()
+    kept = _kept(incoming)
     try:
         understanding = understand_file(incoming.content, incoming.file_name)
         if understanding.format is FileFormat.PDF:
             result = import_files([UploadedFile(incoming.file_name, incoming.content)])
-            return repo.NewUpload(
-                incoming.file_name,
-                incoming.content_type,
-                incoming.content,
-                sha256,
+            return replace(
+                kept,
                 status=UploadStatus.READY,
                 format=understanding.format.value,
                 detected={"sheets": [], "skippedSheets": {}, "encoding": None},
@@ -107,20 +110,12 @@ def _understood(incoming: Incoming) -> repo.NewUpload:
         "skippedSheets": dict(understanding.skipped_sheets),
         "encoding": understanding.encoding,
     }
-    return repo.NewUpload(
-        incoming.file_name,
-        incoming.content_type,
-        incoming.content,
-        sha256,
+    return replace(
+        kept,
         status=UploadStatus.AWAITING_CONFIRMATION,
         format=understanding.format.value,
         detected=detected,
     )
-
-
-def _kept(incoming: Incoming) -> repo.NewUpload:
-    sha256 = hashlib.sha256(incoming.content).hexdigest()
-    return repo.NewUpload(incoming.file_name, incoming.content_type, incoming.content, sha256)
 
 
 def receive(

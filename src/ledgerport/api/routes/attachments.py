@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import orjson
 from fastapi import APIRouter, Path
@@ -29,6 +28,7 @@ from ledgerport.api.routes.connections import load_connection
 from ledgerport.domain.accounting.attachments import ATTACHMENT_PARENTS, Attachment
 from ledgerport.domain.accounting.registry import URL_SEGMENTS
 from ledgerport.domain.enums import DataType
+from ledgerport.domain.uploaded_files import content_disposition
 from ledgerport.errors import ConflictError, NotFoundError
 from ledgerport.services import Services
 from ledgerport.storage.repositories import attachments, records
@@ -88,18 +88,6 @@ def _attachment_not_found(parent: Parent, record_id: str, attachment_id: str) ->
     return NotFoundError(
         f"No attachment with id {attachment_id} on {parent.data_type.value} record {record_id}."
     )
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with the file's name: a plain ASCII ``filename`` every client
-    reads, plus RFC 6266's ``filename*`` when the real name is not plain ASCII. Quotes,
-    backslashes and control characters never reach the header."""
-    cleaned = "".join(c for c in filename if c.isprintable()) or "attachment"
-    fallback = "".join(c if c.isascii() and c not in '"\\' else "_" for c in cleaned)
-    header = f'attachment; filename="{fallback}"'
-    if fallback != cleaned:
-        header += f"; filename*=UTF-8''{quote(cleaned, safe='')}"
-    return header
 
 
 def file_response(file: attachments.StoredFile, default_name: str) -> Response:

@@ -24,7 +24,7 @@ from ledgerport.api.deps import ServicesDep
 from ledgerport.api.models.attachments import BINARY_RESPONSE
 from ledgerport.api.models.common import ERROR_RESPONSES
 from ledgerport.api.responses import JSONBytes
-from ledgerport.api.routes.attachments import OCTET_STREAM, content_disposition
+from ledgerport.api.routes.attachments import OCTET_STREAM
 from ledgerport.api.routes.companies import load_company
 from ledgerport.api.routes.connections import load_connection
 from ledgerport.api.uploads import checked_upload
@@ -140,7 +140,7 @@ def download_files(
         return Response(
             content=content,
             media_type=OCTET_STREAM,
-            headers={"Content-Disposition": content_disposition(name)},
+            headers={"Content-Disposition": uploaded_files.content_disposition(name)},
         )
     buffer = io.BytesIO()
     used: set[str] = set()
@@ -151,7 +151,7 @@ def download_files(
     return Response(
         content=buffer.getvalue(),
         media_type=OCTET_STREAM,
-        headers={"Content-Disposition": content_disposition(f"files-{day}.zip")},
+        headers={"Content-Disposition": uploaded_files.content_disposition(f"files-{day}.zip")},
     )
 
 

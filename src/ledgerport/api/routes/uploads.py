@@ -20,10 +20,11 @@ from ledgerport.api.models.attachments import BINARY_RESPONSE
 from ledgerport.api.models.common import ERROR_RESPONSES
 from ledgerport.api.paging import MAX_PAGE_SIZE, PageRequest, envelope
 from ledgerport.api.responses import JSONBytes
-from ledgerport.api.routes.attachments import OCTET_STREAM, content_disposition
+from ledgerport.api.routes.attachments import OCTET_STREAM
 from ledgerport.api.routes.connections import load_connection
 from ledgerport.api.routes.pulls import TasksDep
 from ledgerport.domain.dates import to_codat
+from ledgerport.domain.uploaded_files import content_disposition
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import files as repo
 from ledgerport.storage.tables import UploadedFileRow

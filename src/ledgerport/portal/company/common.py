@@ -28,6 +28,14 @@ def company_path(company_id: str) -> str:
     return f"/portal/companies/{company_id}"
 
 
+def page_number(raw: str) -> int:
+    """The ``page`` a tab's list was asked for: 1 for anything that is not a number."""
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        return 1
+
+
 def parse_uuid(value: str, missing: PageError = _MISSING) -> uuid.UUID:
     try:
         return uuid.UUID(value)

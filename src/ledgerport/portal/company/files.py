@@ -95,13 +95,10 @@ def _files(services: ServicesDep, found: common.CompanyPage, page: int) -> Files
 def files_page(
     company_id: str, request: Request, user: CurrentUser, services: ServicesDep, page: str = "1"
 ) -> Response:
-    try:
-        number = max(1, int(page))
-    except ValueError:
-        number = 1
     with services.sessions() as session:
         found = common.load(session, company_id)
-    context = {"page": found, "tab": "files", "files": _files(services, found, number)}
+    files = _files(services, found, common.page_number(page))
+    context = {"page": found, "tab": "files", "files": files}
     return render(request, "portal/company/files.html", context, user=user)
 
 

@@ -106,13 +106,9 @@ def _history(services: ServicesDep, found: common.CompanyPage, page: int) -> His
 def history_page(
     company_id: str, request: Request, user: CurrentUser, services: ServicesDep, page: str = "1"
 ) -> Response:
-    try:
-        number = max(1, int(page))
-    except ValueError:
-        number = 1
     with services.sessions() as session:
         found = common.load(session, company_id)
-    history = _history(services, found, number)
+    history = _history(services, found, common.page_number(page))
     context = {"page": found, "tab": "history", "history": history, "history_id": HISTORY_ID}
     wants_fragment = is_htmx(request) and request.headers.get("HX-Target") == HISTORY_ID
     template = "_history.html" if wants_fragment else "history.html"
