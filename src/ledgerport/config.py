@@ -137,8 +137,9 @@ class Settings(BaseSettings):
     job_workers: int = Field(default=2, ge=1, le=64)
     webhook_allow_http_private: bool = Field(
         default=False,
-        description="Accept http:// webhook consumer URLs on localhost and private networks "
-        "(development); otherwise consumers must use https://.",
+        description="Accept webhook consumers on localhost and private networks, over "
+        "http:// too (development, or receivers on your own network); otherwise consumers "
+        "must be public https:// hosts, checked again where they resolve at each delivery.",
     )
     integrations: dict[str, IntegrationSettings] = Field(
         default_factory=dict,

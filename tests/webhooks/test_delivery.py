@@ -4,6 +4,7 @@ automatic disabling, bounded response excerpts, and the lag metric."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,7 @@ from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import companies
 from ledgerport.storage.types import utcnow
 from ledgerport.webhooks import lag_seconds
-from ledgerport.webhooks.delivery import RESPONSE_EXCERPT, Dispatcher
+from ledgerport.webhooks.delivery import RESPONSE_EXCERPT, Dispatcher, internal_destination
 from tests.webhooks import helpers
 from tests.webhooks.conftest import Clock
 from tests.webhooks.receiver import Received, Receiver
@@ -226,3 +227,54 @@ def test_lag_is_the_age_of_the_oldest_due_undelivered_delivery(
     with services.sessions() as session:
         assert lag_seconds(session, start + timedelta(seconds=31)) == 0.0
         assert lag_seconds(session, start + timedelta(seconds=60)) == 60.0
+
+
+def test_a_receiver_on_an_internal_address_is_not_called_unless_allowed(
+    services: Services, receiver: Receiver
+) -> None:
+    # Accepted while the server allowed private receivers (the fixture's settings);
+    # then the operator turns that off: the delivery is refused without a connection.
+    consumer_id, _ = helpers.consumer(services, receiver.url)
+    helpers.company(services, "Hairosmith")
+    strict = dataclasses.replace(
+        services,
+        settings=services.settings.model_copy(update={"webhook_allow_http_private": False}),
+    )
+    dispatcher = Dispatcher(strict)
+    try:
+        dispatcher.deliver_due()
+    finally:
+        dispatcher.close()
+    assert receiver.requests == []
+    [delivery] = helpers.deliveries(services, consumer_id)
+    assert delivery.status == "Pending"
+    [attempt] = helpers.attempts(services, delivery.seq)
+    assert attempt.status_code is None
+    assert "resolves to an internal address (127.0.0.1)" in (attempt.error or "")
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://hooks.example.com/in", True),
+        ("https://93.184.216.34/in", True),
+        ("https://127.0.0.1/in", False),
+        ("https://10.1.2.3/in", False),
+        ("https://[::1]/in", False),
+        ("https://localhost/in", False),
+        ("https://api.localhost/in", False),
+    ],
+)
+def test_private_destinations_need_the_setting(url: str, allowed: bool) -> None:
+    if allowed:
+        assert rules.check_url(url, allow_http_private=False) == url
+    else:
+        with pytest.raises(rules.ConsumerRuleError, match="private network"):
+            rules.check_url(url, allow_http_private=False)
+        assert rules.check_url(url, allow_http_private=True) == url
+
+
+def test_internal_destination_resolves_the_name() -> None:
+    assert internal_destination("https://127.0.0.1:9/x") is not None
+    assert internal_destination("https://localhost/x") is not None
+    assert internal_destination("https://93.184.216.34/x") is None

@@ -181,6 +181,25 @@ def _host_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+def is_internal_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """An address no public receiver has: loopback, private, link-local (cloud metadata),
+    multicast, unspecified or reserved. Delivering there would let whoever holds an API
+    key make this server call services on its own network."""
+    return (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_unspecified
+        or ip.is_reserved
+    )
+
+
+def _is_localhost(host: str) -> bool:
+    name = host.lower().rstrip(".")
+    return name == "localhost" or name.endswith(".localhost")
+
+
 def is_private_host(host: str) -> bool:
     """localhost, a loopback or private-network address, or a single-label name (a
     machine on the local network): where a development receiver lives."""
@@ -192,10 +211,12 @@ def is_private_host(host: str) -> bool:
 
 
 def check_url(url: str | None, *, allow_http_private: bool) -> str:
-    """A consumer URL: ``https://`` to any host, or ``http://`` to a private host when
-    the server allows it (``LEDGERPORT_WEBHOOK_ALLOW_HTTP_PRIVATE``, for development).
-    Link-local, multicast and unspecified addresses are refused either way: they are
-    where cloud metadata services and other surprises live, never a webhook receiver."""
+    """A consumer URL: ``https://`` to a public host; ``localhost`` and loopback or
+    private addresses (over ``http://`` too) only when the server allows them
+    (``LEDGERPORT_WEBHOOK_ALLOW_HTTP_PRIVATE``: development, or receivers on the
+    operator's own network). Link-local, multicast and unspecified addresses are refused
+    either way: they are where cloud metadata services and other surprises live, never
+    a webhook receiver. A name is checked again where it resolves, at each delivery."""
     if not url or not url.strip():
         raise ConsumerRuleError("url", "url is required.")
     text = url.strip()
@@ -214,6 +235,14 @@ def check_url(url: str | None, *, allow_http_private: bool) -> str:
     ip = _host_ip(host)
     if ip is not None and (ip.is_link_local or ip.is_multicast or ip.is_unspecified):
         raise ConsumerRuleError("url", "url must not point at a link-local or special address.")
+    named_private = (ip is not None and is_internal_address(ip)) or _is_localhost(host)
+    if named_private and not allow_http_private:
+        raise ConsumerRuleError(
+            "url",
+            "url must not point at localhost or a private network (set "
+            "LEDGERPORT_WEBHOOK_ALLOW_HTTP_PRIVATE=true to deliver to receivers on your own "
+            "network).",
+        )
     if parts.scheme == "http" and not (allow_http_private and is_private_host(host)):
         hint = (
             " (http:// is accepted only for localhost and private networks)"

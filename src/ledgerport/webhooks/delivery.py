@@ -31,9 +31,12 @@ Delivery is at least once: a receiver dedupes on ``webhook-id`` (the event id).
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import random
+import socket
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -211,6 +214,10 @@ class Dispatcher:
             return consumer is not None and not consumer.disabled
 
     def _post(self, item: _Claimed, now: datetime) -> Outcome:
+        if not self.services.settings.webhook_allow_http_private:
+            refused = internal_destination(item.url)
+            if refused is not None:
+                return Outcome(None, None, refused, 0)
         headers = signing.headers(item.secret, item.message_id, int(now.timestamp()), item.body)
         headers["Content-Type"] = "application/json"
         began = time.perf_counter()
@@ -284,6 +291,27 @@ class Dispatcher:
             )
             session.flush()
             consumers.set_disabled(session, consumer, True, now, consumers.FAILING)
+
+
+def internal_destination(url: str) -> str | None:
+    """Why ``url`` may not be called (its host resolves to a loopback, private or other
+    internal address), or None. Checked at each delivery, since a public name can be
+    pointed at an internal address after the consumer was accepted. (A name that changes
+    between this look-up and the connection is not caught.)"""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        found = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None  # the request itself fails, and says why
+    for *_, address in found:
+        ip = ipaddress.ip_address(str(address[0]).split("%", 1)[0])
+        if rules.is_internal_address(ip):
+            return (
+                f"Not sent: {host} resolves to an internal address ({ip}); set "
+                "LEDGERPORT_WEBHOOK_ALLOW_HTTP_PRIVATE=true to deliver on your own network."
+            )
+    return None
 
 
 def _excerpt(answer: httpx.Response) -> str:
