@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import time
 import zipfile
 from datetime import date, datetime
 from typing import Any
@@ -268,6 +269,16 @@ def test_workbook_has_a_sheet_per_section_with_formats(report: dict[str, Any]) -
     french = load_workbook(io.BytesIO(spend_workbook(report, "fr")))
     assert french.sheetnames[0] == "Synthèse"
     assert spend_workbook(report) == spend_workbook(report)  # same report, same bytes
+
+
+def test_the_workbook_bytes_do_not_depend_on_the_time_of_saving(
+    report: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = spend_workbook(report)
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)  # zipfile dates entries from it
+    monkeypatch.setattr(time, "localtime", lambda *_: time.gmtime(later))
+    assert spend_workbook(report) == first
 
 
 def test_bundle_holds_the_workbook_json_and_a_manifest(report: dict[str, Any]) -> None:

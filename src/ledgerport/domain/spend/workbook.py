@@ -7,6 +7,7 @@ the analysis dict, so the API and the portal export the same file.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -260,4 +261,17 @@ def spend_workbook(report: Mapping[str, Any], lang: str = "en") -> bytes:
     book.properties.created = book.properties.modified = datetime(2000, 1, 1)
     out = io.BytesIO()
     book.save(out)
+    return _without_zip_times(out.getvalue())
+
+
+def _without_zip_times(data: bytes) -> bytes:
+    """The workbook with every zip entry dated 1980-01-01: openpyxl stamps entries with
+    the time of saving (to two seconds), so two saves of one report could differ."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = entry.compress_type
+            fixed.external_attr = entry.external_attr
+            target.writestr(fixed, source.read(entry.filename))
     return out.getvalue()
