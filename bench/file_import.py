@@ -34,7 +34,7 @@ from ledgerport.domain.pulls import PullStatus
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.migrate import upgrade
-from ledgerport.storage.repositories import pulls, records
+from ledgerport.storage.repositories import records
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import uploads
 from ledgerport.sync.engine import Engine
@@ -107,13 +107,8 @@ def end_to_end(data: bytes, rows: int) -> float:
             )
             with transaction(services.sessions) as session:
                 stored = uploads.load(session, connection.company_id, connection.id, str(row.id))
-                uploads.confirm(services, session, stored, None, utcnow())
-                queued = []
-                for data_type in ("suppliers", "bills"):
-                    pull, _ = pulls.queue(
-                        session, connection.company_id, connection.id, data_type, utcnow()
-                    )
-                    queued.append(pull.id)
+                uploads.confirm(services, connection, stored, None, utcnow())
+                queued = uploads.queue_pulls(services, session, connection, utcnow())
             engine = Engine(services, sleep=lambda _s: None)
             for pull_id in queued:
                 assert engine.run(pull_id) is PullStatus.COMPLETE

@@ -270,3 +270,29 @@ def test_deleting_a_connection_or_company_removes_its_files(
     assert client.delete(f"/companies/{company}").status_code == 204
     assert _blob_files(services) == []
     assert _stored(services) == 0
+
+
+def test_deleting_an_upload_takes_its_records_and_bytes_with_it(
+    client: TestClient, services: Services
+) -> None:
+    company = _company(client)
+    connection = _connection(client, company)
+    sent = _upload(
+        client, company, connection, ("us.csv", US_CSV.encode()), ("bolt.pdf", pdf(ENGLISH))
+    )
+    assert sent.status_code == 200, sent.text
+    uploads = {u["fileName"]: u for u in _uploads(client, company, connection)}
+    base = f"/companies/{company}/connections/{connection}/uploads"
+    assert client.post(f"{base}/{uploads['us.csv']['id']}/confirm").status_code == 200
+    _run_queued(services)
+
+    assert client.delete(f"{base}/{uploads['bolt.pdf']['id']}").status_code == 204
+    assert client.get(f"{base}/{uploads['bolt.pdf']['id']}").status_code == 404
+    assert [u["fileName"] for u in _uploads(client, company, connection)] == ["us.csv"]
+    assert len(_blob_files(services)) == 1
+    assert _run_queued(services) == [PullStatus.COMPLETE, PullStatus.COMPLETE]
+    bills = client.get(f"/companies/{company}/data/bills", params={"pageSize": 100}).json()
+    deleted = {b["reference"]: b["metadata"]["isDeleted"] for b in bills["results"]}
+    assert deleted["B-900"] is True
+    assert deleted["INV-001"] is False
+    assert client.delete(f"{base}/{uploads['bolt.pdf']['id']}").status_code == 404

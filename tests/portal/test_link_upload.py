@@ -9,6 +9,7 @@ tested is what a person's browser would send."""
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from datetime import date, timedelta
 from html import unescape
@@ -231,6 +232,8 @@ def test_upload_files_in_link_confirm_finish_and_see_the_data(
     assert "<td>B-900</td><td>Bolt &amp; Nut LLC</td>" in html  # what each PDF was read as
     assert "<td>28.80 GBP</td>" in html
     assert f"<td>{R9.isoformat()}</td>" in html
+    # A few values under each column, kept when the sheet was understood.
+    assert re.search(r'<td class="samples">AC-101 · AC-102', html), html
     mapping = form(html, f"/uploads/{sheet.id}/confirm")
     fields = mapping["fields"]
     assert fields["sheet-0-column-0"] == "supplierName"

@@ -20,21 +20,11 @@ from typing import Any
 
 from ledgerport.connectors.file_upload.understanding import (
     FileFormat,
-    FileImportError,
     Meaning,
-    SheetMapping,
-    UploadedFile,
-    import_files,
-)
-from ledgerport.connectors.file_upload.understanding.samples import (
-    SAMPLE_MAX_BYTES,
-    column_samples,
 )
 from ledgerport.domain.uploads import UploadStatus
 from ledgerport.errors import BadRequestError
 from ledgerport.portal.upload_views import ReviewView, review_items, size_text, status_text
-from ledgerport.services import Services
-from ledgerport.storage.repositories import files as repo
 from ledgerport.storage.tables import UploadedFileRow
 
 _LABELS: dict[str, str] = {
@@ -96,8 +86,10 @@ class SheetView:
 
 
 def sheet_views(
-    sheets: Sequence[Mapping[str, Any]], samples: Mapping[str, Mapping[int, Sequence[str]]]
+    sheets: Sequence[Mapping[str, Any]], samples: Mapping[str, Mapping[str, Sequence[str]]]
 ) -> list[SheetView]:
+    """The sheets to confirm; ``samples`` as the upload kept them (per sheet, per column
+    index as a string)."""
     views = []
     for position, sheet in enumerate(sheets):
         prefix = f"sheet-{position}"
@@ -111,7 +103,7 @@ def sheet_views(
                 meaning=str(column.get("meaning", Meaning.IGNORE.value)),
                 confidence=round(float(column.get("confidence", 0)) * 100),
                 reason=str(column.get("reason", "")),
-                samples=shown.get(int(column["index"]), ()),
+                samples=shown.get(str(column["index"]), ()),
             )
             for column in sheet.get("columns", [])
         ]
@@ -200,23 +192,16 @@ def _money(amount: object, currency: object) -> str:
     return f"{shown} {currency or ''}".strip()
 
 
-def _bills_read(services: Services, row: UploadedFileRow) -> list[BillRead]:
-    """What a PDF bill was read as (reading one again costs about 10 ms; files over
-    1 MB are shown by their counts only)."""
-    if row.size > SAMPLE_MAX_BYTES:
-        return []
-    try:
-        result = import_files([UploadedFile(row.file_name, repo.content(row, services.blobs))])
-    except FileImportError:
-        return []
+def _bills_read(row: UploadedFileRow) -> list[BillRead]:
+    """What a PDF bill was read as, kept when it was uploaded."""
     return [
         BillRead(
             reference=str(bill.get("reference") or ""),
-            supplier=str((bill.get("supplierRef") or {}).get("supplierName") or ""),
+            supplier=str(bill.get("supplierName") or ""),
             issued=str(bill.get("issueDate") or "")[:10],
             total=_money(bill.get("totalAmount"), bill.get("currency")),
         )
-        for bill in result.bills
+        for bill in (row.detected or {}).get("bills", [])
     ]
 
 
@@ -241,7 +226,6 @@ class UploadView:
 
 
 def upload_view(
-    services: Services,
     row: UploadedFileRow,
     confirm_action: str,
     error: str | None,
@@ -252,14 +236,7 @@ def upload_view(
     bills a PDF was read as."""
     detected = row.detected or {}
     sheets = shown if shown is not None else (row.mappings or detected.get("sheets", []))
-    samples: dict[str, dict[int, list[str]]] = {}
     is_pdf = row.format == FileFormat.PDF.value
-    if not is_pdf and sheets and row.size <= SAMPLE_MAX_BYTES:
-        try:
-            mappings = [SheetMapping.model_validate(s) for s in sheets]
-        except ValueError:  # a submitted form that is not a mapping: no samples then
-            mappings = []
-        samples = column_samples(repo.content(row, services.blobs), row.format, mappings)
     label, tone = status_text(row)
     return UploadView(
         id=str(row.id),
@@ -272,10 +249,10 @@ def upload_view(
         suppliers_found=row.suppliers_found,
         bills_found=row.bills_found,
         review=review_items(row),
-        sheets=sheet_views(sheets, samples),
+        sheets=sheet_views(sheets, detected.get("samples", {})),
         skipped=detected.get("skippedSheets", {}),
         confirm_action=confirm_action,
         error=error,
         ready=row.status == UploadStatus.READY.value,
-        bills=_bills_read(services, row) if is_pdf else (),
+        bills=_bills_read(row) if is_pdf else (),
     )

@@ -139,7 +139,6 @@ def review_page(
     paths = _paths(row)
     views = [
         link_review.upload_view(
-            services,
             upload,
             f"{paths['uploads']}/{upload.id}/confirm",
             problem.message if problem and problem.upload_id == str(upload.id) else None,
@@ -292,7 +291,7 @@ def _confirm(
             try:
                 if shown is not None:
                     link_review.check(shown)
-                uploads.confirm(services, session, upload, shown, now)
+                uploads.confirm(services, row, upload, shown, now)
             except BadRequestError as error:
                 raise _Refused(_Problem(error.message, upload_id, shown)) from error
             # Link completes with Finish; a connection already linked (through the API)

@@ -41,7 +41,7 @@ from ledgerport.domain.uploads import UploadStatus
 from ledgerport.errors import BadRequestError, NotFoundError
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import connections, events, pulls
+from ledgerport.storage.repositories import connections, pulls, webhook_events
 from ledgerport.storage.repositories import files as repo
 from ledgerport.storage.tables import ConnectionRow, UploadedFileRow
 
@@ -81,6 +81,17 @@ def _sheets_json(mappings: Sequence[SheetMapping]) -> list[dict[str, Any]]:
     return [m.model_dump(mode="json", by_alias=True) for m in mappings]
 
 
+def _bill_summary(bill: dict[str, Any]) -> dict[str, Any]:
+    """What the review page lists of a bill read from a PDF."""
+    return {
+        "reference": bill.get("reference"),
+        "supplierName": (bill.get("supplierRef") or {}).get("supplierName"),
+        "issueDate": bill.get("issueDate"),
+        "totalAmount": bill.get("totalAmount"),
+        "currency": bill.get("currency"),
+    }
+
+
 def _kept(incoming: Incoming) -> repo.NewUpload:
     """The file as any connection keeps it: its bytes, not read."""
     sha256 = hashlib.sha256(incoming.content).hexdigest()
@@ -98,7 +109,12 @@ def _understood(incoming: Incoming) -> repo.NewUpload:
                 kept,
                 status=UploadStatus.READY,
                 format=understanding.format.value,
-                detected={"sheets": [], "skippedSheets": {}, "encoding": None},
+                detected={
+                    "sheets": [],
+                    "skippedSheets": {},
+                    "encoding": None,
+                    "bills": [_bill_summary(bill) for bill in result.bills],
+                },
                 suppliers_found=len(result.suppliers),
                 bills_found=len(result.bills),
                 review=_review_json(result.review),
@@ -109,6 +125,11 @@ def _understood(incoming: Incoming) -> repo.NewUpload:
         "sheets": _sheets_json(understanding.sheets),
         "skippedSheets": dict(understanding.skipped_sheets),
         "encoding": understanding.encoding,
+        # JSON keys are strings: a column's samples are under str(index).
+        "samples": {
+            sheet: {str(index): values for index, values in columns.items()}
+            for sheet, columns in understanding.samples.items()
+        },
     }
     return replace(
         kept,
@@ -178,7 +199,7 @@ def _mappings(raw: Sequence[dict[str, Any]]) -> list[SheetMapping]:
 
 def confirm(
     services: Services,
-    session: Session,
+    connection: ConnectionRow,
     row: UploadedFileRow,
     sheets: Sequence[dict[str, Any]] | None,
     now: datetime,
@@ -186,8 +207,7 @@ def confirm(
     """Read the file with ``sheets`` (the detected mapping when None) and, when that
     works, make it ready with that mapping: what the import found, in the caller's
     transaction. A PDF bill has no mapping to confirm."""
-    connector = services.connectors.get(_platform(session, row))
-    if not reads_files(connector):
+    if not reads_files(services.connectors.get(connection.platform_key)):
         raise BadRequestError("Only files on a file-upload connection are read into records.")
     if row.format == FileFormat.PDF.value:
         if sheets:
@@ -212,10 +232,31 @@ def confirm(
     return result
 
 
-def _platform(session: Session, row: UploadedFileRow) -> str:
-    connection = session.get(ConnectionRow, row.connection_id)
-    assert connection is not None
-    return connection.platform_key
+def remove(
+    services: Services,
+    session: Session,
+    connection: ConnectionRow,
+    row: UploadedFileRow,
+    now: datetime,
+) -> list[uuid.UUID]:
+    """Take a file off the connection, in the caller's transaction: the pulls to start
+    once it commits (a ready file's records then go, flagged deleted, as a platform's
+    deleted records do). Its bytes are removed by ``forget_file`` after the commit."""
+    was_read = row.status == UploadStatus.READY.value and reads_files(
+        services.connectors.get(connection.platform_key)
+    )
+    session.delete(row)
+    session.flush()
+    return queue_pulls(services, session, connection, now) if was_read else []
+
+
+def forget_file(services: Services, row: UploadedFileRow) -> None:
+    """Remove a deleted file's bytes, once its deletion has committed."""
+    if row.blob_key is not None:
+        try:
+            services.blobs.delete(row.blob_key)
+        except Exception:  # the deletion stands; left-over bytes are unreachable
+            log.exception("could not remove the bytes of deleted upload %s", row.id)
 
 
 def link(session: Session, connection: ConnectionRow, now: datetime) -> None:
@@ -225,16 +266,7 @@ def link(session: Session, connection: ConnectionRow, now: datetime) -> None:
         return
     connection.status = ConnectionStatus.LINKED.value
     connections.resolve_errors(connection)
-    events.record(
-        session,
-        "connection.connected",
-        now,
-        company_id=connection.company_id,
-        connection_id=connection.id,
-        data=connections.event_payload(
-            connection, previousStatus=ConnectionStatus.PENDING_AUTH.value
-        ),
-    )
+    webhook_events.connection_linked(session, connection, ConnectionStatus.PENDING_AUTH.value, now)
 
 
 def queue_pulls(
@@ -273,13 +305,18 @@ def ready_files(services: Services, connection_id: uuid.UUID) -> list[SourceFile
         ]
 
 
-def imported(session: Session, row: UploadedFileRow) -> bool:
-    """Whether a pull of the connection's bills has succeeded since the file was ready:
-    its records are then in the company's data."""
-    if row.confirmed is None or row.status != UploadStatus.READY.value:
-        return False
-    latest = pulls.last_successful(session, row.connection_id, "bills")
-    return latest is not None and latest.requested >= row.confirmed
+def imported(session: Session, rows: Sequence[UploadedFileRow]) -> set[uuid.UUID]:
+    """The files among ``rows`` whose records have landed: a pull of their connection's
+    bills has succeeded since they were ready (one query, whatever the number of rows)."""
+    ready = [r for r in rows if r.confirmed is not None and r.status == UploadStatus.READY.value]
+    latest = pulls.last_successful_times(session, {r.connection_id for r in ready}, "bills")
+    return {
+        r.id
+        for r in ready
+        if r.connection_id in latest
+        and r.confirmed is not None
+        and latest[r.connection_id] >= r.confirmed
+    }
 
 
 def forget_company(services: Services, company_id: uuid.UUID) -> None:

@@ -12,14 +12,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from ledgerport.api.deps import ServicesDep
 from ledgerport.api.models.attachments import BINARY_RESPONSE
 from ledgerport.api.models.common import ERROR_RESPONSES
 from ledgerport.api.paging import MAX_PAGE_SIZE, PageRequest, envelope
-from ledgerport.api.responses import JSONBytes
+from ledgerport.api.responses import JSONBytes, empty
 from ledgerport.api.routes.attachments import OCTET_STREAM
 from ledgerport.api.routes.connections import load_connection
 from ledgerport.api.routes.pulls import TasksDep
@@ -45,7 +44,7 @@ class Confirmation(BaseModel):
     sheets: list[dict[str, Any]] | None = Field(default=None, max_length=50)
 
 
-def representation(session: Session, row: UploadedFileRow) -> dict[str, Any]:
+def representation(row: UploadedFileRow, imported: bool) -> dict[str, Any]:
     detected = row.detected or {}
     return {
         "id": str(row.id),
@@ -67,7 +66,7 @@ def representation(session: Session, row: UploadedFileRow) -> dict[str, Any]:
         "suppliersFound": row.suppliers_found,
         "billsFound": row.bills_found,
         "review": row.review or [],
-        "imported": uploads.imported(session, row),
+        "imported": imported,
     }
 
 
@@ -86,7 +85,8 @@ def list_uploads(
         connection = load_connection(session, companyId, connectionId)
         rows = repo.for_connection(session, connection.id)
         shown = rows[req.offset : req.offset + req.page_size]
-        results = [representation(session, row) for row in shown]
+        landed = uploads.imported(session, shown)
+        results = [representation(row, row.id in landed) for row in shown]
     return JSONBytes(envelope(request, req, results, len(rows)))
 
 
@@ -97,7 +97,7 @@ def get_upload(companyId: str, connectionId: str, uploadId: str, services: Servi
     with services.sessions() as session:
         connection = load_connection(session, companyId, connectionId)
         row = uploads.load(session, connection.company_id, connection.id, uploadId)
-        return JSONBytes(representation(session, row))
+        return JSONBytes(representation(row, row.id in uploads.imported(session, [row])))
 
 
 @router.post(
@@ -121,14 +121,37 @@ def confirm_upload(
     with transaction(services.sessions) as session:
         connection = load_connection(session, companyId, connectionId)
         row = uploads.load(session, connection.company_id, connection.id, uploadId)
-        uploads.confirm(services, session, row, body.sheets if body else None, now)
+        uploads.confirm(services, connection, row, body.sheets if body else None, now)
         uploads.link(session, connection, now)
         queued = uploads.queue_pulls(services, session, connection, now)
         session.flush()
-        result = representation(session, row)
+        result = representation(row, row.id in uploads.imported(session, [row]))
     for pull_id in queued:
         tasks.run_pull(str(pull_id))
     return JSONBytes(result)
+
+
+@router.delete(
+    BASE + "/{uploadId}",
+    status_code=204,
+    response_class=Response,
+    operation_id="delete-upload",
+    summary="Delete an upload",
+)
+def delete_upload(
+    companyId: str, connectionId: str, uploadId: str, services: ServicesDep, tasks: TasksDep
+) -> Response:
+    """Takes the file off the connection. The records read from it go with the pull this
+    queues (flagged deleted, as a platform's deleted records are); a bill also in
+    another file stays."""
+    with transaction(services.sessions) as session:
+        connection = load_connection(session, companyId, connectionId)
+        row = uploads.load(session, connection.company_id, connection.id, uploadId)
+        queued = uploads.remove(services, session, connection, row, utcnow())
+    uploads.forget_file(services, row)
+    for pull_id in queued:
+        tasks.run_pull(str(pull_id))
+    return empty(204)
 
 
 @router.get(

@@ -64,7 +64,9 @@ def _files(services: ServicesDep, found: common.CompanyPage, page: int) -> Files
         pages = max(1, -(-len(rows) // PAGE_SIZE))
         number = min(page, pages)
         items = []
-        for row in rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]:
+        shown = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        landed = uploads.imported(session, shown)
+        for row in shown:
             key = platforms.get(str(row.connection_id), "")
             label, tone = status_text(row)
             uploaded = to_codat(row.uploaded) or ""
@@ -83,7 +85,7 @@ def _files(services: ServicesDep, found: common.CompanyPage, page: int) -> Files
                     suppliers_found=row.suppliers_found,
                     bills_found=row.bills_found,
                     review=review_items(row),
-                    imported=uploads.imported(session, row),
+                    imported=row.id in landed,
                     reads_files=uploads.reads_files(services.connectors.get(key)),
                     download=f"{base}/{row.id}/download",
                 )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.dates import to_codat
@@ -129,3 +130,22 @@ def claim(session: Session, pull_id: uuid.UUID, worker: dict[str, Any], now: dat
 
 def with_status(session: Session, status: PullStatus) -> list[PullOperationRow]:
     return list(session.scalars(select(PullOperationRow).where(PullOperationRow.status == status)))
+
+
+def last_successful_times(
+    session: Session, connection_ids: Collection[uuid.UUID], data_type: str
+) -> dict[uuid.UUID, datetime]:
+    """When the newest completed pull of ``data_type`` was requested, per connection (one
+    query for all of them; connections never pulled are absent)."""
+    if not connection_ids:
+        return {}
+    rows = session.execute(
+        select(PullOperationRow.connection_id, func.max(PullOperationRow.requested))
+        .where(
+            PullOperationRow.connection_id.in_(list(connection_ids)),
+            PullOperationRow.data_type == data_type,
+            PullOperationRow.status == PullStatus.COMPLETE.value,
+        )
+        .group_by(PullOperationRow.connection_id)
+    )
+    return {row[0]: row[1] for row in rows}

@@ -27,6 +27,7 @@ from ledgerport.connectors.file_upload.understanding.mapping import SheetMapping
 from ledgerport.connectors.file_upload.understanding.pdf_bills import read_pdf_bill
 from ledgerport.connectors.file_upload.understanding.records import bill_records, supplier_record
 from ledgerport.connectors.file_upload.understanding.rows import read_rows
+from ledgerport.connectors.file_upload.understanding.samples import sheet_samples
 from ledgerport.connectors.file_upload.understanding.suppliers import (
     DEFAULT_THRESHOLD,
     group_suppliers,
@@ -49,6 +50,8 @@ class FileUnderstanding:
     sheets: list[SheetMapping]
     skipped_sheets: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
+    # Per sheet, per column index, a few of its values (see ``samples.py``).
+    samples: dict[str, dict[int, list[str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,9 @@ def understand_file(data: bytes, file_name: str, limits: Limits | None = None) -
             skipped[sheet.name] = str(error)
     if not mappings:
         raise UnrecognizedColumnsError(next(iter(skipped.values())))
-    return FileUnderstanding(file_name, sha256, fmt, mappings, skipped, sheets[0].encoding)
+    by_name = {sheet.name: sheet for sheet in sheets}
+    samples = {m.sheet: sheet_samples(by_name[m.sheet], m) for m in mappings}
+    return FileUnderstanding(file_name, sha256, fmt, mappings, skipped, sheets[0].encoding, samples)
 
 
 def _read(
