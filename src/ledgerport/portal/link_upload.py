@@ -99,7 +99,7 @@ def upload_page(
 ) -> Response:
     """The connection Link URL's page for a file-upload connection."""
     paths = _paths(row)
-    uploaded = len(repo.for_connection(session, row.id))
+    uploaded = repo.count_for_connection(session, row.id)
     return page(
         request,
         "link/upload.html",
@@ -321,7 +321,7 @@ def finish(
     def instead(
         services: Services, session: Session, row: ConnectionRow, connector: Connector | None
     ) -> Response | None:
-        if not repo.for_connection(session, row.id, UploadStatus.READY):
+        if not repo.count_for_connection(session, row.id, UploadStatus.READY):
             problem = _Problem("Confirm at least one file before you finish.")
             return review_page(request, services, session, row, otp, problem, status=400)
         return None

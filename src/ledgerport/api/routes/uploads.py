@@ -83,11 +83,11 @@ def list_uploads(
     req = PageRequest(page=page, page_size=page_size, query=None, order_by=None)
     with services.sessions() as session:
         connection = load_connection(session, companyId, connectionId)
-        rows = repo.for_connection(session, connection.id)
-        shown = rows[req.offset : req.offset + req.page_size]
+        shown = repo.for_connection(session, connection.id, offset=req.offset, limit=req.page_size)
+        total = repo.count_for_connection(session, connection.id)
         landed = uploads.imported(session, shown)
         results = [representation(row, row.id in landed) for row in shown]
-    return JSONBytes(envelope(request, req, results, len(rows)))
+    return JSONBytes(envelope(request, req, results, total))
 
 
 @router.get(

@@ -60,11 +60,13 @@ def _files(services: ServicesDep, found: common.CompanyPage, page: int) -> Files
     platforms = {c.id: c.platform_key for c in found.connections}
     base = common.company_path(found.company.id) + "/files"
     with services.sessions() as session:
-        rows = repo.for_company(session, found.uuid)
-        pages = max(1, -(-len(rows) // PAGE_SIZE))
+        total = repo.count_for_company(session, found.uuid)
+        pages = max(1, -(-total // PAGE_SIZE))
         number = min(page, pages)
         items = []
-        shown = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        shown = repo.for_company(
+            session, found.uuid, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
         landed = uploads.imported(session, shown)
         for row in shown:
             key = platforms.get(str(row.connection_id), "")
@@ -90,7 +92,7 @@ def _files(services: ServicesDep, found: common.CompanyPage, page: int) -> Files
                     download=f"{base}/{row.id}/download",
                 )
             )
-    return FilesPage(items, number, pages, len(rows))
+    return FilesPage(items, number, pages, total)
 
 
 @router.get("/portal/companies/{company_id}/files", name="portal_company_files")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ledgerport.domain.uploads import UploadStatus
@@ -119,11 +119,12 @@ def add(
 
 
 def content(row: UploadedFileRow, blobs: BlobStore) -> bytes:
-    """The file's bytes: in the blob store, or in the row for files stored before it."""
-    if row.content is not None:
-        return row.content
-    assert row.blob_key is not None
-    return blobs.get(row.blob_key)
+    """The file's bytes: in the blob store, or in the row for files stored before it
+    (the deferred column is read only then)."""
+    if row.blob_key is not None:
+        return blobs.get(row.blob_key)
+    assert row.content is not None
+    return row.content
 
 
 def get(session: Session, company_id: uuid.UUID, upload_id: uuid.UUID) -> UploadedFileRow | None:
@@ -131,22 +132,44 @@ def get(session: Session, company_id: uuid.UUID, upload_id: uuid.UUID) -> Upload
     return row if row is not None and row.company_id == company_id else None
 
 
-def for_connection(
-    session: Session, connection_id: uuid.UUID, status: UploadStatus | None = None
-) -> list[UploadedFileRow]:
-    """The connection's files, oldest first."""
+def _of_connection(connection_id: uuid.UUID, status: UploadStatus | None) -> Select[Any]:
     query = select(UploadedFileRow).where(UploadedFileRow.connection_id == connection_id)
-    if status is not None:
-        query = query.where(UploadedFileRow.status == status.value)
+    return query if status is None else query.where(UploadedFileRow.status == status.value)
+
+
+def for_connection(
+    session: Session,
+    connection_id: uuid.UUID,
+    status: UploadStatus | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[UploadedFileRow]:
+    """The connection's files, oldest first (a page of them with ``offset``/``limit``)."""
     order = (UploadedFileRow.uploaded, UploadedFileRow.file_name, UploadedFileRow.id)
-    return list(session.scalars(query.order_by(*order)))
+    query = _of_connection(connection_id, status).order_by(*order).offset(offset).limit(limit)
+    return list(session.scalars(query))
 
 
-def for_company(session: Session, company_id: uuid.UUID) -> list[UploadedFileRow]:
-    """The company's files, newest first (the portal's upload history)."""
+def count_for_connection(
+    session: Session, connection_id: uuid.UUID, status: UploadStatus | None = None
+) -> int:
+    counted = _of_connection(connection_id, status).with_only_columns(func.count())
+    return int(session.scalar(counted.order_by(None)) or 0)
+
+
+def for_company(
+    session: Session, company_id: uuid.UUID, *, offset: int = 0, limit: int | None = None
+) -> list[UploadedFileRow]:
+    """The company's files, newest first (the portal's upload history), a page of them."""
     query = select(UploadedFileRow).where(UploadedFileRow.company_id == company_id)
-    order = (UploadedFileRow.uploaded.desc(), UploadedFileRow.file_name)
-    return list(session.scalars(query.order_by(*order)))
+    order = (UploadedFileRow.uploaded.desc(), UploadedFileRow.file_name, UploadedFileRow.id)
+    return list(session.scalars(query.order_by(*order).offset(offset).limit(limit)))
+
+
+def count_for_company(session: Session, company_id: uuid.UUID) -> int:
+    counted = select(func.count()).where(UploadedFileRow.company_id == company_id)
+    return int(session.scalar(counted) or 0)
 
 
 def list_files(session: Session, company_id: uuid.UUID) -> list[FileInfo]:

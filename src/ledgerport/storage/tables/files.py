@@ -49,7 +49,9 @@ class UploadedFileRow(Base):
     content_type: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Loaded only when read (rows from before the blob store): listing files never
+    # carries their bytes.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     blob_key: Mapped[str | None] = mapped_column(String(512), nullable=True)
     uploaded: Mapped[datetime] = mapped_column(UTCDateTime)
     # Stored (kept for the lender, not read), AwaitingConfirmation, Confirmed, Imported
