@@ -191,6 +191,11 @@ def test_access_log_redacts_credentials_in_urls() -> None:
     )
     assert redact_query("/companies?page=1&query=name%3DA") == "/companies?page=1&query=name%3DA"
     assert redact_query("/health") == "/health"
+    # Only the secret's value changes: the rest keeps its own encoding.
+    assert (
+        redact_query("/link/start?OTP=s3cr3t&q=a%20b;c") == f"/link/start?OTP={REDACTED}&q=a%20b;c"
+    )
+    assert redact_query("/link/start?%6Ftp=s3cr3t") == f"/link/start?%6Ftp={REDACTED}"
 
 
 # -- nothing secret reaches the logs -------------------------------------------------

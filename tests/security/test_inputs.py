@@ -307,6 +307,25 @@ def test_the_files_upload_takes_twenty_files_but_not_more_than_its_limit(
     assert "larger than 10 MB" in body["error"]
 
 
+@SQLITE_ONLY
+def test_the_files_upload_limit_holds_with_an_idempotency_key(
+    client: TestClient, services: Services, api_key: str
+) -> None:
+    """The Idempotency-Key middleware reads the body before routing: the Files API's own
+    limit must hold there too, not the general one."""
+    company = _linked(services)
+    path = f"/companies/{company.id}/connections/{company.connections[0].id}/files"
+    total = (services.settings.max_body_mb + 2) * MB
+    # Not multipart: the middleware reads it all whatever it is, and the route refuses it.
+    status, body, read = Streamed(client.app).send(
+        "POST", path, total, declare=False,
+        headers={**platform.basic(api_key), "Idempotency-Key": str(uuid.uuid4())},
+        content_type="application/octet-stream",
+    )  # fmt: skip
+    assert status != 413, body
+    assert read == total
+
+
 # -- deeply nested JSON --------------------------------------------------------------
 
 DEPTH = 100_000

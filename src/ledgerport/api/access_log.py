@@ -11,7 +11,7 @@ or finish its OAuth trip. The filter replaces those parameters' values with
 from __future__ import annotations
 
 import logging
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import unquote_plus
 
 ACCESS_LOGGER = "uvicorn.access"
 SECRET_PARAMETERS = frozenset(
@@ -21,17 +21,22 @@ REDACTED = "[redacted]"
 
 
 def redact_query(path: str) -> str:
-    """``path`` with the values of secret query parameters replaced."""
+    """``path`` with the values of secret query parameters replaced; every other byte of
+    it, the other parameters' own encoding included, is left as it was."""
     base, separator, query = path.partition("?")
     if not separator:
         return path
-    pairs = parse_qsl(query, keep_blank_values=True)
-    if not any(name.lower() in SECRET_PARAMETERS for name, _ in pairs):
-        return path
-    redacted = [
-        (name, REDACTED if name.lower() in SECRET_PARAMETERS else value) for name, value in pairs
-    ]
-    return f"{base}?{urlencode(redacted, safe='[]')}"
+    parts = query.split("&")
+    redacted = [_redact_parameter(part) for part in parts]
+    return path if redacted == parts else f"{base}?{'&'.join(redacted)}"
+
+
+def _redact_parameter(part: str) -> str:
+    # The name is compared decoded, so "%6Ftp" or "OTP" is caught as "otp" is.
+    name, _, _ = part.partition("=")
+    if unquote_plus(name).lower() not in SECRET_PARAMETERS:
+        return part
+    return f"{name}={REDACTED}"
 
 
 class RedactSecretsFilter(logging.Filter):

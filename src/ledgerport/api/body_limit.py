@@ -9,8 +9,9 @@ error body; a declared size over the limit is refused before a byte of it is rea
 
 The limit is ``LEDGERPORT_MAX_BODY_MB`` for every route but those that take many files
 at once (``LEDGERPORT_MAX_FILES_BODY_MB``: the Files API upload, 20 files of 10 MB).
-A route's own limit applies once the router has matched it; before that (the
-Idempotency-Key middleware reads the body ahead of routing) the general limit does.
+The route is recognised from the request path by the route's own template, before
+routing, so its limit also holds where the body is read ahead of the router (the
+Idempotency-Key middleware buffers it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fastapi import FastAPI
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledgerport.api.errors import error_response
@@ -58,21 +60,29 @@ class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, max_bytes: int, route_limits: Mapping[str, int]) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.route_limits = dict(route_limits)
-        self.largest = max([max_bytes, *self.route_limits.values()])
+        # Each template compiled as the router compiles it, so both agree on what matches.
+        self.route_limits = [
+            (compile_path(template)[0], limit) for template, limit in route_limits.items()
+        ]
 
     def _limit(self, scope: Scope) -> int:
-        path = getattr(scope.get("route"), "path", None)
-        return self.route_limits.get(path, self.max_bytes) if path else self.max_bytes
+        # The path as the router sees it: without the server's root path, if any.
+        path, root = str(scope["path"]), str(scope.get("root_path", ""))
+        path = path[len(root) :] if root and path.startswith(root) else path
+        for pattern, limit in self.route_limits:
+            if pattern.match(path):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = _content_length(scope)
-        if declared is not None and declared > self.largest:
-            # No route takes this much: answer without reading any of it.
-            await _refuse(scope, receive, send, BodyTooLarge(self.largest))
+        if declared is not None and declared > limit:
+            # Too large as declared: answer without reading any of it.
+            await _refuse(scope, receive, send, BodyTooLarge(limit))
             return
 
         received = 0
@@ -80,9 +90,6 @@ class BodyLimitMiddleware:
 
         async def limited_receive() -> Message:
             nonlocal received
-            limit = self._limit(scope)
-            if declared is not None and declared > limit:
-                raise BodyTooLarge(limit)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))

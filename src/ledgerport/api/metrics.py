@@ -102,8 +102,9 @@ class _ScrapeCollector:
             ("database", self._database),
             ("queue", self._queue),
         ]
-        if self.hooks.webhook_delivery_lag is not None:
-            sources.append(("webhooks", self._webhook_lag))
+        reader = self.hooks.webhook_delivery_lag
+        if reader is not None:
+            sources.append(("webhooks", lambda: self._webhook_lag(reader)))
         for name, read in sources:
             try:
                 metrics = read()
@@ -148,9 +149,7 @@ class _ScrapeCollector:
             ),
         ]
 
-    def _webhook_lag(self) -> list[Metric]:
-        reader = self.hooks.webhook_delivery_lag
-        assert reader is not None
+    def _webhook_lag(self, reader: WebhookLagReader) -> list[Metric]:
         with self.services.sessions() as session:
             lag = reader(session)
         return [

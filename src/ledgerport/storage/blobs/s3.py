@@ -18,7 +18,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ledgerport.config import Settings
+from ledgerport.config import S3Location, Settings
 from ledgerport.storage.blobs.base import (
     BlobNotFoundError,
     BlobStoreError,
@@ -70,8 +70,7 @@ class S3BlobStore:
         self._client = client
         self.bucket = bucket
         self.prefix = validate_prefix(prefix) if prefix else ""
-        where = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
-        self.description = f"{where} ({client.meta.endpoint_url})"
+        self.description = f"{S3Location(bucket, self.prefix)} ({client.meta.endpoint_url})"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> S3BlobStore:

@@ -3,7 +3,8 @@
 Read by ``GET /metrics`` at scrape time: counting rows in the database rather than in
 process memory keeps the figures right however many server and worker processes ran
 the operations, and across restarts. Each count is one grouped scan of an index
-(``ix_pull_operations_connection_type_status`` for pulls); nothing here names a
+(``ix_pull_operations_connection_type_status``,
+``ix_push_operations_connection_type_status``); nothing here names a
 company, a connection or a record.
 """
 

@@ -55,6 +55,8 @@ class PushOperationRow(Base):
         Index("ix_push_operations_company_requested", "company_id", "requested"),
         Index("ix_push_operations_status_next", "status", "next_attempt"),
         Index("ix_push_operations_origin", "origin"),
+        # /metrics counts outcomes per connection, data type and status (outcomes.py).
+        Index("ix_push_operations_connection_type_status", "connection_id", "data_type", "status"),
     )
 
 
