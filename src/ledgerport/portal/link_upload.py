@@ -171,16 +171,16 @@ def _incoming(files: Sequence[UploadFile]) -> list[uploads.Incoming]:
     if not files:
         raise BadRequestError("Choose at least one file to upload.")
     uploaded_files.check_count(len(files))
-    incoming = []
-    for position, file in enumerate(files, start=1):
-        name = uploaded_files.clean_name(file.filename, f"file-{position}")
-        content = file.file.read(uploaded_files.MAX_FILE_BYTES + 1)
-        uploaded_files.check_size(name, content)
-        uploaded_files.check_type(name, content, LINK_TYPES)
-        incoming.append(
-            uploads.Incoming(name, file.content_type or "application/octet-stream", content)
+    return [
+        uploads.checked(
+            file.filename,
+            file.content_type,
+            file.file.read(uploaded_files.MAX_FILE_BYTES + 1),
+            position,
+            LINK_TYPES,
         )
-    return incoming
+        for position, file in enumerate(files, start=1)
+    ]
 
 
 def _file_upload_connection(

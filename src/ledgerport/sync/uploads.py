@@ -36,6 +36,7 @@ from ledgerport.connectors.file_upload.understanding import (
     understand_file,
 )
 from ledgerport.connectors.spec import Connector, FileUpload, SourceFile
+from ledgerport.domain import uploaded_files
 from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.domain.uploads import UploadStatus
 from ledgerport.errors import BadRequestError, NotFoundError
@@ -55,6 +56,23 @@ class Incoming:
     file_name: str
     content_type: str
     content: bytes
+
+
+def checked(
+    file_name: str | None,
+    content_type: str | None,
+    content: bytes,
+    position: int,
+    allowed: frozenset[str] | None = None,
+) -> Incoming:
+    """A file as a request brought it, named by its last path segment and checked for
+    size and type (``allowed``: a narrower set of types): the Files API's rules, which
+    the Link upload page applies too. ``content`` may hold one byte over the limit, read
+    to tell."""
+    name = uploaded_files.clean_name(file_name, f"file-{position}")
+    uploaded_files.check_size(name, content)
+    uploaded_files.check_type(name, content, allowed)
+    return Incoming(name, content_type or "application/octet-stream", content)
 
 
 def reads_files(connector: Connector | None) -> bool:

@@ -27,7 +27,6 @@ from ledgerport.api.responses import JSONBytes
 from ledgerport.api.routes.attachments import OCTET_STREAM
 from ledgerport.api.routes.companies import load_company
 from ledgerport.api.routes.connections import load_connection
-from ledgerport.api.uploads import checked_upload
 from ledgerport.domain import uploaded_files
 from ledgerport.domain.dates import to_codat
 from ledgerport.errors import BadRequestError, NotFoundError
@@ -36,18 +35,6 @@ from ledgerport.storage.types import utcnow
 from ledgerport.sync import uploads
 
 router = APIRouter(tags=["Files"], responses=ERROR_RESPONSES)
-
-
-def _checked(file: UploadFile, position: int) -> uploads.Incoming:
-    uploaded = checked_upload(
-        file.filename,
-        file.content_type,
-        file.file.read(uploaded_files.MAX_FILE_BYTES + 1),
-        max_bytes=uploaded_files.MAX_FILE_BYTES,
-        default_name=f"file-{position}",
-    )
-    uploaded_files.check_type(uploaded.name, uploaded.content)
-    return uploads.Incoming(uploaded.name, uploaded.content_type, uploaded.content)
 
 
 @router.post(
@@ -68,7 +55,12 @@ def upload_files(
         connection = load_connection(session, companyId, connectionId)
     # Every file is checked (and, on a file-upload connection, understood) before any
     # is stored: one refusal stores nothing.
-    checked = [_checked(f, i + 1) for i, f in enumerate(file)]
+    checked = [
+        uploads.checked(
+            f.filename, f.content_type, f.file.read(uploaded_files.MAX_FILE_BYTES + 1), i + 1
+        )
+        for i, f in enumerate(file)
+    ]
     uploads.receive(services, connection, checked, utcnow())
     return Response(status_code=200)
 
