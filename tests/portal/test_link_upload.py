@@ -553,3 +553,20 @@ def test_file_names_are_shown_as_text(client: TestClient, services: Services) ->
     assert got.headers["content-disposition"] == (
         'attachment; filename="<img src=x onerror=alert(1)>.csv"'
     )
+
+
+def test_a_file_can_be_removed_from_the_review_page(client: TestClient, services: Services) -> None:
+    _, _, review = linked_with_files(client, ("bills.csv", SHEET.encode()), ("bolt.pdf", BOLT_PDF))
+    rows = {r.file_name: r for r in _uploads(services)}
+    remove = form(review.text, f"/uploads/{rows['bolt.pdf'].id}/remove")
+    forged = client.post(remove["action"], data={**remove["fields"], "csrf_token": "forged"})
+    assert forged.status_code == 403
+    assert len(_uploads(services)) == 2
+
+    removed = client.post(remove["action"], data=remove["fields"])
+    assert removed.status_code == 200  # back on the review page, without the file
+    assert "bolt.pdf" not in removed.text
+    assert [r.file_name for r in _uploads(services)] == ["bills.csv"]
+    assert len(_blob_files(services)) == 1
+    again = client.post(remove["action"], data=remove["fields"])
+    assert again.status_code == 404

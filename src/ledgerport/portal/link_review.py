@@ -220,6 +220,7 @@ class UploadView:
     sheets: Sequence[SheetView]
     skipped: Mapping[str, str]
     confirm_action: str
+    remove_action: str
     error: str | None = None
     ready: bool = False
     bills: Sequence[BillRead] = ()
@@ -227,7 +228,7 @@ class UploadView:
 
 def upload_view(
     row: UploadedFileRow,
-    confirm_action: str,
+    actions: str,
     error: str | None,
     shown: Sequence[Mapping[str, object]] | None,
 ) -> UploadView:
@@ -251,7 +252,8 @@ def upload_view(
         review=review_items(row),
         sheets=sheet_views(sheets, detected.get("samples", {})),
         skipped=detected.get("skippedSheets", {}),
-        confirm_action=confirm_action,
+        confirm_action=f"{actions}/confirm",
+        remove_action=f"{actions}/remove",
         error=error,
         ready=row.status == UploadStatus.READY.value,
         bills=_bills_read(row) if is_pdf else (),

@@ -140,7 +140,7 @@ def review_page(
     views = [
         link_review.upload_view(
             upload,
-            f"{paths['uploads']}/{upload.id}/confirm",
+            f"{paths['uploads']}/{upload.id}",
             problem.message if problem and problem.upload_id == str(upload.id) else None,
             problem.shown if problem and problem.upload_id == str(upload.id) else None,
         )
@@ -306,6 +306,35 @@ def _confirm(
             if state != "valid" or row is None:
                 return refusal(request, state)
             return review_page(request, services, session, row, otp, refused.problem, 400)
+    oauth.start_pulls(request, queued)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post(BASE + "/uploads/{upload_id}/remove")
+def remove(
+    company_id: str,
+    connection_id: str,
+    upload_id: str,
+    request: Request,
+    otp: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Take a file off the connection before (or after) Finish: the same removal as the
+    API's ``DELETE .../uploads/{uploadId}``."""
+    services = services_of(request)
+    if not csrf.is_valid(request, csrf_token):
+        return message(request, 403, *SESSION_EXPIRED)
+    try:
+        with transaction(services.sessions) as session:
+            state, row = _file_upload_connection(services, session, company_id, connection_id, otp)
+            if state != "valid" or row is None:
+                return refusal(request, state)
+            upload = uploads.load(session, row.company_id, row.id, upload_id)
+            queued = uploads.remove(services, session, row, upload, utcnow())
+            target = _with_otp(_paths(row)["review"], otp)
+    except NotFoundError:
+        return message(request, 404, "File not found", "It may have been removed.")
+    uploads.forget_file(services, upload)
     oauth.start_pulls(request, queued)
     return RedirectResponse(target, status_code=303)
 
