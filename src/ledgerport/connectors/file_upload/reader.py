@@ -111,12 +111,19 @@ class FileUploadReader:
         self._load_files = context.files
         self._files: dict[str, SourceFile] | None = None
         self._result: ImportResult | None = None
+        # A bill read from a PDF, by id: the PDF it carries as its file.
+        self._pdf_of: dict[str, SourceFile] = {}
 
     def _read(self) -> tuple[ImportResult, dict[str, SourceFile]]:
         if self._result is None or self._files is None:
             files = list(self._load_files())
             self._result = LAST_IMPORT.get(files)
             self._files = {f.sha256: f for f in files}
+            self._pdf_of = {
+                bill["id"]: self._files[sha]
+                for bill in self._result.bills
+                if from_pdf(bill) and (sha := str(_source(bill).get("sha256"))) in self._files
+            }
         return self._result, self._files
 
     def fetch(
@@ -132,11 +139,8 @@ class FileUploadReader:
         return FetchedPage(records)
 
     def attachments(self, stream: ReadStream, record_id: str) -> Sequence[SourceAttachment]:
-        result, files = self._read()
-        bill = next((b for b in result.bills if b["id"] == record_id), None)
-        if stream.data_type is not DataType.BILLS or bill is None or not from_pdf(bill):
-            return []
-        found = files.get(str(_source(bill).get("sha256")))
+        self._read()
+        found = self._pdf_of.get(record_id) if stream.data_type is DataType.BILLS else None
         if found is None:
             return []
         return [
