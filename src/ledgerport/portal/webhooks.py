@@ -5,6 +5,7 @@ with replay. The same rules as the API's ``/webhooks`` (webhooks/consumers.py)."
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
@@ -31,9 +32,10 @@ SECTION_ID = "webhook-consumers"
 LOG_ID = "webhook-log"
 PAGE_SIZE = 25
 _NOT_FOUND = PageError(404, "Webhook consumer not found", "It may have been deleted.")
+_READS = (rules.READ_COMPLETED, rules.READ_COMPLETED_INITIAL)
 _EVENT_GROUPS = (
-    ("Companies and connections", rules.PLATFORM_EVENT_TYPES[:8]),
-    ("Reads", rules.PLATFORM_EVENT_TYPES[8:]),
+    ("Companies and connections", tuple(t for t in rules.PLATFORM_EVENT_TYPES if t not in _READS)),
+    ("Reads", _READS),
     ("Expenses and reports", rules.PRODUCT_EVENT_TYPES),
 )
 
@@ -52,9 +54,10 @@ def _load(session: Session, consumer_id: str) -> WebhookConsumerRow:
     return row
 
 
-def _summary(session: Session, row: WebhookConsumerRow) -> dict[str, Any]:
-    pending = repo.count_deliveries(session, row.id, repo.PENDING)
-    failed = repo.count_deliveries(session, row.id, repo.FAILED)
+def _summary(row: WebhookConsumerRow, counts: dict[tuple[uuid.UUID, str], int]) -> dict[str, Any]:
+    """The consumer as the page shows it; ``counts`` from ``repo.open_counts``."""
+    pending = counts.get((row.id, repo.PENDING), 0)
+    failed = counts.get((row.id, repo.FAILED), 0)
     return {
         "id": str(row.id),
         "url": row.url,
@@ -81,7 +84,8 @@ def _list_page(
     status: int = 200,
 ) -> Response:
     with services.sessions() as session:
-        rows = [_summary(session, r) for r in repo.consumers(session)]
+        counts = repo.open_counts(session)
+        rows = [_summary(r, counts) for r in repo.consumers(session)]
     context = {
         "consumers": rows,
         "limit": rules.MAX_CONSUMERS,
@@ -171,7 +175,7 @@ def _set_disabled(
     request: Request,
     user: CurrentUser,
     services: Services,
-    at: Any,
+    at: datetime,
 ) -> Response:
     with transaction(services.sessions) as session:
         consumers.set_disabled(session, _load(session, consumer_id), disabled, at)
@@ -191,7 +195,8 @@ def confirm_delete(
     consumer_id: str, request: Request, user: CurrentUser, services: ServicesDep
 ) -> Response:
     with services.sessions() as session:
-        row = _summary(session, _load(session, consumer_id))
+        found = _load(session, consumer_id)
+        row = _summary(found, repo.open_counts(session, found.id))
     return render(request, "portal/webhooks/delete.html", {"consumer": row}, user=user)
 
 
@@ -250,7 +255,7 @@ def _log_context(services: Services, consumer_id: str, page: int) -> dict[str, A
             for d, e in found
         ]
         return {
-            "consumer": _summary(session, row),
+            "consumer": _summary(row, repo.open_counts(session, row.id)),
             "deliveries": deliveries,
             "page": page,
             "pages": pages,

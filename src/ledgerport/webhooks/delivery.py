@@ -343,17 +343,8 @@ def replay(session: Session, row: WebhookDeliveryRow, now: datetime) -> WebhookD
         session.flush()
         session.info[events.SESSION_FLAG] = True
         return row
-    again = WebhookDeliveryRow(
-        id=uuid.uuid4(),
-        consumer_id=row.consumer_id,
-        event_id=row.event_id,
-        company_id=row.company_id,
-        event_type=row.event_type,
-        status=repo.PENDING,
-        attempts=0,
-        next_attempt=now,
-        created=now,
-        replay_of=row.id,
+    again = repo.new_delivery(
+        row.consumer_id, row.event_id, row.company_id, row.event_type, now, replay_of=row.id
     )
     session.add(again)
     session.flush()

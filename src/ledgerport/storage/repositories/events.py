@@ -18,15 +18,14 @@ from sqlalchemy.orm import Session
 
 from ledgerport.domain import webhooks as rules
 from ledgerport.domain.dates import to_codat
+from ledgerport.storage.repositories import webhooks as deliveries
 from ledgerport.storage.tables import (
     CompanyRow,
     ConnectionRow,
     EventRow,
     WebhookConsumerRow,
-    WebhookDeliveryRow,
 )
 
-PENDING = "Pending"
 # A session that recorded deliveries says so here; a listener the webhooks package
 # installs (webhooks/tasks.py) starts delivery once the session commits.
 SESSION_FLAG = "ledgerport_webhook_deliveries"
@@ -137,17 +136,7 @@ def _fan_out(
         if not rules.matches(event.type, company_tags, consumer.event_types, consumer.company_tags):
             continue
         session.add(
-            WebhookDeliveryRow(
-                id=uuid.uuid4(),
-                consumer_id=consumer.id,
-                event_id=event.id,
-                company_id=event.company_id,
-                event_type=event.type,
-                status=PENDING,
-                attempts=0,
-                next_attempt=now,
-                created=now,
-            )
+            deliveries.new_delivery(consumer.id, event.id, event.company_id, event.type, now)
         )
         made = True
     if made:

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from ledgerport.domain import webhooks as kinds
 from ledgerport.domain.dates import to_codat
+from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.domain.pulls import ACTIVE, PullStatus
+from ledgerport.domain.push import FINAL as _PUSH_FINAL
 from ledgerport.storage.repositories import events
 from ledgerport.storage.tables import (
     CompanyRow,
@@ -34,19 +36,30 @@ from ledgerport.storage.tables import (
 )
 
 _ACTIVE = {s.value for s in ACTIVE}
-_PUSH_FINAL = ("Success", "Failed", "TimedOut")
 _EXPENSES_ORIGIN = re.compile(r"expenses:([0-9a-fA-F-]{36})$")
 
 
-def _summary(connection: ConnectionRow, **extra: Any) -> dict[str, Any]:
-    """What the portal's activity log reads (the same keys connections.py writes)."""
-    return {
+def _connection_event(
+    session: Session, type_: str, connection: ConnectionRow, now: datetime, **extra: Any
+) -> None:
+    """An event about a connection, with the summary the portal's activity log reads
+    (the same keys as ``connections.event_payload``, which this module cannot import:
+    connections.py imports it)."""
+    summary = {
         "connectionId": str(connection.id),
         "companyId": str(connection.company_id),
         "platformKey": connection.platform_key,
         "status": connection.status,
         **extra,
     }
+    events.record(
+        session,
+        type_,
+        now,
+        company_id=connection.company_id,
+        connection_id=connection.id,
+        data=summary,
+    )
 
 
 # -- companies and connections ------------------------------------------------------------
@@ -69,14 +82,7 @@ def company_deleting(session: Session, company: CompanyRow, now: datetime) -> No
 
 
 def connection_created(session: Session, connection: ConnectionRow, now: datetime) -> None:
-    events.record(
-        session,
-        kinds.CONNECTION_CREATED,
-        now,
-        company_id=connection.company_id,
-        connection_id=connection.id,
-        data=_summary(connection),
-    )
+    _connection_event(session, kinds.CONNECTION_CREATED, connection, now)
 
 
 def connection_linked(
@@ -84,26 +90,18 @@ def connection_linked(
 ) -> None:
     """``connection.connected``, or ``connection.reconnected`` for one that had been
     unlinked or deauthorized (as portal/oauth.py records it for OAuth platforms)."""
-    again = previous_status in ("Unlinked", "Deauthorized")
-    events.record(
+    again = previous_status in (ConnectionStatus.UNLINKED, ConnectionStatus.DEAUTHORIZED)
+    _connection_event(
         session,
         kinds.CONNECTION_RECONNECTED if again else kinds.CONNECTION_CONNECTED,
+        connection,
         now,
-        company_id=connection.company_id,
-        connection_id=connection.id,
-        data=_summary(connection, previousStatus=previous_status),
+        previousStatus=previous_status,
     )
 
 
 def connection_deleting(session: Session, connection: ConnectionRow, now: datetime) -> None:
-    events.record(
-        session,
-        kinds.CONNECTION_DELETED,
-        now,
-        company_id=connection.company_id,
-        connection_id=connection.id,
-        data=_summary(connection),
-    )
+    _connection_event(session, kinds.CONNECTION_DELETED, connection, now)
 
 
 # -- reads ----------------------------------------------------------------------------------
@@ -271,17 +269,16 @@ def expense_sync_progressed(session: Session, sync_id: uuid.UUID, now: datetime)
         if settled is None:
             return
         transactions.append(settled)
-    key = f"expenses.sync:{sync_id}"
-    if not transactions or events.seen(session, key):
+    if not transactions:
         return
     ok = all(t["status"] == "Completed" for t in transactions)
-    events.record(
+    events.record_once(
         session,
+        f"expenses.sync:{sync_id}",
         kinds.EXPENSES_SYNC_SUCCESSFUL if ok else kinds.EXPENSES_SYNC_UNSUCCESSFUL,
         now,
         company_id=sync.company_id,
         payload={"syncId": str(sync_id), "transactions": transactions},
-        dedupe_key=key,
     )
 
 

@@ -86,6 +86,30 @@ def hurry(session: Session, consumer_id: uuid.UUID, now: datetime) -> int:
 # -- deliveries -------------------------------------------------------------------------------
 
 
+def new_delivery(
+    consumer_id: uuid.UUID,
+    event_id: uuid.UUID,
+    company_id: uuid.UUID | None,
+    event_type: str,
+    now: datetime,
+    replay_of: uuid.UUID | None = None,
+) -> WebhookDeliveryRow:
+    """A pending delivery of an event to a consumer, due now (the caller adds it): one
+    shape for the outbox's fan-out and for a replay."""
+    return WebhookDeliveryRow(
+        id=uuid.uuid4(),
+        consumer_id=consumer_id,
+        event_id=event_id,
+        company_id=company_id,
+        event_type=event_type,
+        status=PENDING,
+        attempts=0,
+        next_attempt=now,
+        created=now,
+        replay_of=replay_of,
+    )
+
+
 def _due(now: datetime) -> Any:
     """Pending, due, not held by a live worker, for an enabled consumer, and the first
     of its consumer and company still pending (order per company is kept)."""
@@ -204,6 +228,22 @@ def deliveries_of(
     if status is not None:
         stmt = stmt.where(WebhookDeliveryRow.status == status)
     return stmt
+
+
+def open_counts(
+    session: Session, consumer_id: uuid.UUID | None = None
+) -> dict[tuple[uuid.UUID, str], int]:
+    """How many Pending and Failed deliveries each consumer (or just ``consumer_id``)
+    has, in one query (the portal shows them; Delivered, the bulk, is not counted)."""
+    stmt = (
+        select(WebhookDeliveryRow.consumer_id, WebhookDeliveryRow.status, func.count())
+        .where(WebhookDeliveryRow.status.in_((PENDING, FAILED)))
+        .group_by(WebhookDeliveryRow.consumer_id, WebhookDeliveryRow.status)
+    )
+    if consumer_id is not None:
+        stmt = stmt.where(WebhookDeliveryRow.consumer_id == consumer_id)
+    rows = session.execute(stmt)
+    return {(consumer_id, status): int(n) for consumer_id, status, n in rows}
 
 
 def count_deliveries(session: Session, consumer_id: uuid.UUID, status: str | None = None) -> int:
