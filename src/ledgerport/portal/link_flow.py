@@ -28,7 +28,7 @@ from ledgerport.portal import csrf, oauth
 from ledgerport.portal.templates import TEMPLATES
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import connections, settings, webhook_events
+from ledgerport.storage.repositories import connections, webhook_events
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import refresh, uploads
@@ -152,22 +152,7 @@ def complete(
         first_pulls, _ = refresh.queue_all(
             services, session, row.company_id, now, connection_id=row.id
         )
-    profile = settings.profile(session)
-    values = {
-        "clientId": str(profile.client_id),
-        "companyId": str(row.company_id),
-        "connectionId": str(row.id),
-        "integrationId": str(connector.integration_id),
-        "sourceId": str(connector.source_id),
-        "platform": connector.key,
-        "platformName": connector.name,
-        "sourceType": connector.source_type.value,
-        "statusCode": "200",
-        "statusText": "Linked",
-        "errorMessage": "",
-    }
-    redirect = links.fill_redirect(profile.redirect_url, values) if profile.redirect_url else None
-    return Completed(connector.name, first_pulls, redirect)
+    return Completed(connector.name, first_pulls, oauth.client_redirect(session, row, connector))
 
 
 ConnectionState = Callable[[Services, Session, str, str, str], tuple[str, ConnectionRow | None]]

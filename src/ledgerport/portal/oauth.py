@@ -30,7 +30,13 @@ from ledgerport.domain.enums import ConnectionStatus
 from ledgerport.portal.templates import TEMPLATES
 from ledgerport.services import Services
 from ledgerport.storage.db import transaction
-from ledgerport.storage.repositories import connections, events, link_authorizations, settings
+from ledgerport.storage.repositories import (
+    connections,
+    events,
+    link_authorizations,
+    settings,
+    webhook_events,
+)
 from ledgerport.storage.tables import ConnectionRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import refresh
@@ -269,6 +275,38 @@ def _linking_error(
     )
 
 
+LINKED = ("200", "Linked", "")
+
+
+def client_redirect(
+    session: Session,
+    connection: ConnectionRow,
+    connector: Connector,
+    outcome: tuple[str, str, str] = LINKED,
+) -> str | None:
+    """Where Link sends the company when it ends: the profile's ``redirectUrl`` with
+    Codat's placeholders filled in (``outcome`` is statusCode, statusText and
+    errorMessage), or None when the profile sets none."""
+    profile = settings.profile(session)
+    if not profile.redirect_url:
+        return None
+    code, text, error = outcome
+    values = {
+        "clientId": str(profile.client_id),
+        "companyId": str(connection.company_id),
+        "connectionId": str(connection.id),
+        "integrationId": str(connector.integration_id),
+        "sourceId": str(connector.source_id),
+        "platform": connector.key,
+        "platformName": connector.name,
+        "sourceType": connector.source_type.value,
+        "statusCode": code,
+        "statusText": text,
+        "errorMessage": error,
+    }
+    return links.fill_redirect(profile.redirect_url, values)
+
+
 def _link(
     services: Services,
     session: Session,
@@ -305,15 +343,7 @@ def _link(
     session.refresh(row)
     connections.resolve_errors(row)
     store_new_grant(services, connector, row.id, tokens, now, session)
-    reconnected = previous in (ConnectionStatus.DEAUTHORIZED.value, ConnectionStatus.UNLINKED.value)
-    events.record(
-        session,
-        "connection.reconnected" if reconnected else "connection.connected",
-        now,
-        company_id=row.company_id,
-        connection_id=row.id,
-        data=connections.event_payload(row, previousStatus=previous),
-    )
+    webhook_events.connection_linked(session, row, previous, now)
     log.info("connection %s linked to %s", row.id, connector.key)
     queued, _ = refresh.queue_all(services, session, row.company_id, now, connection_id=row.id)
     return queued
@@ -329,24 +359,10 @@ def _finish(
 ) -> Response:
     """Back to the client's app (Profile ``redirectUrl``, with Codat's placeholders) or
     a page that says how it went."""
-    redirect = settings.profile(session).redirect_url
+    outcome = (refused.code, refused.text, refused.message) if refused else LINKED
+    redirect = client_redirect(session, connection, connector, outcome)
     if redirect:
-        values = {
-            "clientId": str(settings.profile(session).client_id),
-            "companyId": str(connection.company_id),
-            "connectionId": str(connection.id),
-            "integrationId": str(connector.integration_id),
-            "sourceId": str(connector.source_id),
-            "platform": connector.key,
-            "platformName": connector.name,
-            "sourceType": connector.source_type.value,
-            "statusCode": refused.code if refused else "200",
-            "statusText": refused.text if refused else "Linked",
-            "errorMessage": refused.message if refused else "",
-        }
-        response: Response = RedirectResponse(
-            links.fill_redirect(redirect, values), status_code=303
-        )
+        response: Response = RedirectResponse(redirect, status_code=303)
         response.delete_cookie(STATE_COOKIE, path=CALLBACK_PATH)
         return response
     if refused is not None:
