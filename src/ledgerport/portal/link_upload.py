@@ -15,7 +15,8 @@ until Finish: the company can come back to the same URL to add or correct files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
 from urllib.parse import quote
@@ -44,7 +45,7 @@ from ledgerport.services import Services
 from ledgerport.storage.db import transaction
 from ledgerport.storage.repositories import companies
 from ledgerport.storage.repositories import files as repo
-from ledgerport.storage.tables import CompanyRow, ConnectionRow
+from ledgerport.storage.tables import CompanyRow, ConnectionRow, UploadedFileRow
 from ledgerport.storage.types import utcnow
 from ledgerport.sync import uploads
 
@@ -268,6 +269,36 @@ async def confirm(
     )
 
 
+Act = Callable[[Session, ConnectionRow, UploadedFileRow], tuple[list[uuid.UUID], str]]
+"""What a form does to one file, in its transaction: the pulls it queued and where on
+the review page to land (``#upload-…`` or nothing)."""
+
+
+def _act_on_upload(
+    request: Request,
+    services: Services,
+    company_id: str,
+    connection_id: str,
+    upload_id: str,
+    otp: str,
+    act: Act,
+) -> Response:
+    """``act`` on one file of the Link URL's connection in one transaction; then its
+    pulls started and back to the review page."""
+    try:
+        with transaction(services.sessions) as session:
+            state, row = _file_upload_connection(services, session, company_id, connection_id, otp)
+            if state != "valid" or row is None:
+                return refusal(request, state)
+            upload = uploads.load(session, row.company_id, row.id, upload_id)
+            queued, anchor = act(session, row, upload)
+            target = _with_otp(_paths(row)["review"], otp) + anchor
+    except NotFoundError:
+        return message(request, 404, "File not found", "It may have been removed.")
+    oauth.start_pulls(request, queued)
+    return RedirectResponse(target, status_code=303)
+
+
 def _confirm(
     request: Request,
     services: Services,
@@ -279,35 +310,31 @@ def _confirm(
     """Confirm one file's mapping as the form corrects it, in one transaction that a
     refusal rolls back; the review page again with the refusal beside the file."""
     otp = form.get("otp", "")
+
+    def act(
+        session: Session, row: ConnectionRow, upload: UploadedFileRow
+    ) -> tuple[list[uuid.UUID], str]:
+        stored = upload.mappings or (upload.detected or {}).get("sheets", [])
+        shown = link_review.corrected(stored, form) if stored else None
+        now = utcnow()
+        try:
+            if shown is not None:
+                link_review.check(shown)
+            uploads.confirm(services, row, upload, shown, now)
+        except BadRequestError as error:
+            raise _Refused(_Problem(error.message, upload_id, shown)) from error
+        # Link completes with Finish; a connection already linked (through the API)
+        # reads the file at once.
+        return uploads.queue_pulls(services, session, row, now), f"#upload-{upload_id}"
+
     try:
-        with transaction(services.sessions) as session:
-            state, row = _file_upload_connection(services, session, company_id, connection_id, otp)
-            if state != "valid" or row is None:
-                return refusal(request, state)
-            upload = uploads.load(session, row.company_id, row.id, upload_id)
-            stored = upload.mappings or (upload.detected or {}).get("sheets", [])
-            shown = link_review.corrected(stored, form) if stored else None
-            now = utcnow()
-            try:
-                if shown is not None:
-                    link_review.check(shown)
-                uploads.confirm(services, row, upload, shown, now)
-            except BadRequestError as error:
-                raise _Refused(_Problem(error.message, upload_id, shown)) from error
-            # Link completes with Finish; a connection already linked (through the API)
-            # reads the file at once.
-            queued = uploads.queue_pulls(services, session, row, now)
-            target = _with_otp(_paths(row)["review"], otp) + f"#upload-{upload_id}"
-    except NotFoundError:
-        return message(request, 404, "File not found", "It may have been removed.")
+        return _act_on_upload(request, services, company_id, connection_id, upload_id, otp, act)
     except _Refused as refused:
         with services.sessions() as session:
             state, row = _file_upload_connection(services, session, company_id, connection_id, otp)
             if state != "valid" or row is None:
                 return refusal(request, state)
             return review_page(request, services, session, row, otp, refused.problem, 400)
-    oauth.start_pulls(request, queued)
-    return RedirectResponse(target, status_code=303)
 
 
 @router.post(BASE + "/uploads/{upload_id}/remove")
@@ -324,19 +351,18 @@ def remove(
     services = services_of(request)
     if not csrf.is_valid(request, csrf_token):
         return message(request, 403, *SESSION_EXPIRED)
-    try:
-        with transaction(services.sessions) as session:
-            state, row = _file_upload_connection(services, session, company_id, connection_id, otp)
-            if state != "valid" or row is None:
-                return refusal(request, state)
-            upload = uploads.load(session, row.company_id, row.id, upload_id)
-            queued = uploads.remove(services, session, row, upload, utcnow())
-            target = _with_otp(_paths(row)["review"], otp)
-    except NotFoundError:
-        return message(request, 404, "File not found", "It may have been removed.")
-    uploads.forget_file(services, upload)
-    oauth.start_pulls(request, queued)
-    return RedirectResponse(target, status_code=303)
+    removed: list[UploadedFileRow] = []
+
+    def act(
+        session: Session, row: ConnectionRow, upload: UploadedFileRow
+    ) -> tuple[list[uuid.UUID], str]:
+        removed.append(upload)
+        return uploads.remove(services, session, row, upload, utcnow()), ""
+
+    response = _act_on_upload(request, services, company_id, connection_id, upload_id, otp, act)
+    for upload in removed if response.status_code == 303 else ():
+        uploads.forget_file(services, upload)  # its row is gone: now its bytes
+    return response
 
 
 @router.post(BASE + "/finish")
